@@ -1,0 +1,5 @@
+export * from './version.js'
+export * from './topics.js'
+export * from './schemas.js'
+export * from './validate.js'
+export * from './frame.js'
