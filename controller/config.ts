@@ -1,0 +1,110 @@
+import path from 'node:path'
+import Type, { type Static } from 'typebox'
+import { Compile } from 'typebox/compile'
+
+/**
+ * Controller configuration: one schema, validated once at start, then frozen (fastify's
+ * initial-config-validation habit). Environment variables map onto it in `configFromEnv`; see README.
+ */
+export const ConfigSchema = Type.Object({
+  httpHost: Type.String({ minLength: 1 }),
+  httpPort: Type.Integer({ minimum: 0, maximum: 65535 }),
+  mqttHost: Type.String({ minLength: 1 }),
+  mqttPort: Type.Integer({ minimum: 0, maximum: 65535 }),
+  dataDir: Type.String({ minLength: 1 }),
+  adminToken: Type.Optional(Type.String({ minLength: 16, maxLength: 256 })),
+  ffmpegPath: Type.Optional(Type.String({ minLength: 1 })),
+  maxUploadBytes: Type.Integer({ minimum: 1 }),
+  maxDurationS: Type.Integer({ minimum: 1 }),
+  bitrateKbps: Type.Integer({ minimum: 6, maximum: 256 }),
+  loudnessLufs: Type.Number({ minimum: -70, maximum: -5 }),
+  frameMs: Type.Integer({ minimum: 20, maximum: 1000 }),
+  leadMs: Type.Integer({ minimum: 100, maximum: 30_000 }),
+  joinTimeoutMs: Type.Integer({ minimum: 0, maximum: 30_000 }),
+  reportGraceMs: Type.Integer({ minimum: 0, maximum: 60_000 }),
+  logLevel: Type.Union([
+    Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'),
+    Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')
+  ])
+}, { additionalProperties: false })
+
+export type Config = Static<typeof ConfigSchema>
+
+export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
+  httpHost: '0.0.0.0',
+  httpPort: 8080,
+  mqttHost: '0.0.0.0',
+  mqttPort: 1883,
+  dataDir: './data',
+  maxUploadBytes: 200 * 1024 * 1024,
+  maxDurationS: 60 * 60,
+  bitrateKbps: 32,
+  loudnessLufs: -16,
+  frameMs: 200,
+  leadMs: 1500,
+  joinTimeoutMs: 1000,
+  reportGraceMs: 3000,
+  logLevel: 'info'
+})
+
+const validator = Compile(ConfigSchema)
+
+export class ConfigError extends Error {
+  constructor (message: string) {
+    super(message)
+    this.name = 'ConfigError'
+  }
+}
+
+/** Merges overrides onto the defaults, validates, resolves the data folder and freezes the result. */
+export function makeConfig (overrides: Partial<Config> = {}): Readonly<Config> {
+  const merged: Record<string, unknown> = { ...DEFAULT_CONFIG }
+  for (const [k, v] of Object.entries(overrides)) if (v !== undefined) merged[k] = v
+  if (!validator.Check(merged)) {
+    const e = validator.Errors(merged)[0]
+    throw new ConfigError(`invalid configuration at ${e?.instancePath ?? '/'}: ${e?.message ?? 'invalid'}`)
+  }
+  const cfg = merged as Config
+  return Object.freeze({ ...cfg, dataDir: path.resolve(cfg.dataDir) })
+}
+
+/** Environment variable -> config key, with how to read its text. Documented in README.md. */
+const ENV: Record<string, [keyof Config, 'int' | 'num' | 'str', number?]> = {
+  LOA_HTTP_HOST: ['httpHost', 'str'],
+  LOA_HTTP_PORT: ['httpPort', 'int'],
+  LOA_MQTT_HOST: ['mqttHost', 'str'],
+  LOA_MQTT_PORT: ['mqttPort', 'int'],
+  LOA_DATA_DIR: ['dataDir', 'str'],
+  LOA_ADMIN_TOKEN: ['adminToken', 'str'],
+  LOA_FFMPEG_PATH: ['ffmpegPath', 'str'],
+  LOA_MAX_UPLOAD_MB: ['maxUploadBytes', 'num', 1024 * 1024],
+  LOA_MAX_DURATION_MIN: ['maxDurationS', 'num', 60],
+  LOA_BITRATE_KBPS: ['bitrateKbps', 'int'],
+  LOA_LOUDNESS_LUFS: ['loudnessLufs', 'num'],
+  LOA_FRAME_MS: ['frameMs', 'int'],
+  LOA_LEAD_MS: ['leadMs', 'int'],
+  LOA_LOG_LEVEL: ['logLevel', 'str']
+}
+
+export const ENV_VARS = Object.freeze(Object.keys(ENV))
+
+export function configFromEnv (env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  const overrides: Record<string, unknown> = {}
+  for (const [name, [key, kind, scale]] of Object.entries(ENV)) {
+    const raw = env[name]
+    if (raw === undefined || raw === '') continue
+    if (kind === 'str') { overrides[key] = raw; continue }
+    const n = Number(raw)
+    if (!Number.isFinite(n)) throw new ConfigError(`${name} must be a number, got ${JSON.stringify(raw)}`)
+    overrides[key] = scale !== undefined ? Math.round(n * scale) : n
+  }
+  try {
+    return makeConfig(overrides as Partial<Config>)
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      const entry = Object.entries(ENV).find(([, [key]]) => err.message.includes(`/${key}`))
+      throw new ConfigError(entry !== undefined ? `${entry[0]}: ${err.message}` : err.message)
+    }
+    throw err
+  }
+}

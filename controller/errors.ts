@@ -1,0 +1,102 @@
+/**
+ * Every error the API returns, in one place: a code that is never reused, an HTTP status, and a message in
+ * English and Vietnamese a clerk can act on. docs/errors.md lists every code; a test checks that it does.
+ * Routes throw `apiError('CODE', details)`; the error handler turns it into
+ * `{ statusCode, code, error, message, messageVi }`.
+ */
+
+type Template = (d: Record<string, string | number>) => string
+
+interface ErrorDef { status: number, en: Template, vi: Template }
+
+const def = (status: number, en: Template, vi: Template): ErrorDef => ({ status, en, vi })
+
+export const ERRORS = {
+  AUTH_REQUIRED: def(401,
+    () => 'Sign in first: this request needs an API token (Authorization: Bearer ...).',
+    () => 'Cần đăng nhập: yêu cầu này cần mã truy cập API.'),
+  AUTH_INVALID: def(401,
+    () => 'The API token is not valid.',
+    () => 'Mã truy cập API không hợp lệ.'),
+  VALIDATION_FAILED: def(400,
+    d => `The request is not valid: ${d.detail}.`,
+    d => `Yêu cầu không hợp lệ: ${d.detail}.`),
+  ROUTE_NOT_FOUND: def(404,
+    d => `There is no ${d.method} ${d.url} in this API.`,
+    d => `Không có ${d.method} ${d.url} trong API này.`),
+  ZONE_NOT_FOUND: def(404,
+    d => `Zone ${d.id} does not exist.`,
+    d => `Không tìm thấy khu vực ${d.id}.`),
+  ZONE_NAME_TAKEN: def(409,
+    d => `A zone named "${d.name}" already exists.`,
+    d => `Đã có khu vực tên "${d.name}".`),
+  ZONE_NOT_EMPTY: def(409,
+    d => `Zone "${d.name}" still has ${d.count} speaker(s); move or delete them first.`,
+    d => `Khu vực "${d.name}" vẫn còn ${d.count} cụm loa; hãy chuyển hoặc xoá chúng trước.`),
+  NODE_NOT_FOUND: def(404,
+    d => `Speaker node ${d.id} does not exist.`,
+    d => `Không tìm thấy cụm loa ${d.id}.`),
+  NODE_NAME_TAKEN: def(409,
+    d => `A speaker node named "${d.name}" already exists.`,
+    d => `Đã có cụm loa tên "${d.name}".`),
+  NODE_BUSY: def(409,
+    d => `Speaker node ${d.id} is playing broadcast ${d.session}; stop it first.`,
+    d => `Cụm loa ${d.id} đang phát bản tin ${d.session}; hãy dừng trước.`),
+  MEDIA_NOT_FOUND: def(404,
+    d => `Media ${d.id} does not exist.`,
+    d => `Không tìm thấy tệp âm thanh ${d.id}.`),
+  MEDIA_IN_USE: def(409,
+    d => `Media ${d.id} is playing now (broadcast ${d.session}); stop the broadcast before deleting it.`,
+    d => `Tệp âm thanh ${d.id} đang được phát (bản tin ${d.session}); hãy dừng phát trước khi xoá.`),
+  MEDIA_FILE_MISSING: def(400,
+    () => 'No audio file was attached: send it as the multipart field "file".',
+    () => 'Chưa đính kèm tệp âm thanh (trường "file").'),
+  AUDIO_NOT_DECODABLE: def(415,
+    d => `This file is not audio that can be played: ${d.detail}`,
+    () => 'Tệp này không phải là âm thanh phát được.'),
+  AUDIO_EMPTY: def(400,
+    d => `This file has no sound in it: ${d.detail}`,
+    () => 'Tệp này không có âm thanh.'),
+  AUDIO_TOO_LONG: def(413,
+    d => `This recording is too long: ${d.detail}`,
+    d => `Bản ghi quá dài: ${d.detail}`),
+  AUDIO_TOO_LARGE: def(413,
+    d => `This file is too large: ${d.detail}`,
+    d => `Tệp quá lớn: ${d.detail}`),
+  AUDIO_ENCODE_FAILED: def(500,
+    d => `The audio could not be converted: ${d.detail}`,
+    () => 'Không chuyển đổi được âm thanh.'),
+  BROADCAST_NOT_FOUND: def(404,
+    d => `Broadcast ${d.id} does not exist.`,
+    d => `Không tìm thấy bản tin ${d.id}.`),
+  BROADCAST_NO_TARGETS: def(400,
+    () => 'Choose at least one zone or speaker node that has speakers in it.',
+    () => 'Hãy chọn ít nhất một khu vực hoặc cụm loa có loa.'),
+  BROADCAST_ENDED: def(409,
+    d => `Broadcast ${d.id} has already ended (${d.state}).`,
+    d => `Bản tin ${d.id} đã kết thúc (${d.state}).`),
+  STORE_WRITE_FAILED: def(503,
+    () => 'The change could not be saved to disk; nothing was changed. Check the data folder.',
+    () => 'Không lưu được thay đổi; chưa có gì thay đổi. Hãy kiểm tra thư mục dữ liệu.'),
+  INTERNAL: def(500,
+    () => 'Something went wrong in the controller; the error has been logged.',
+    () => 'Bộ điều khiển gặp lỗi; lỗi đã được ghi lại.')
+} as const satisfies Record<string, ErrorDef>
+
+export type ErrorCode = keyof typeof ERRORS
+
+export class ApiError extends Error {
+  readonly statusCode: number
+  readonly messageVi: string
+  constructor (readonly code: ErrorCode, details: Record<string, string | number> = {}) {
+    const d = ERRORS[code]
+    super(d.en(details))
+    this.name = 'ApiError'
+    this.statusCode = d.status
+    this.messageVi = d.vi(details)
+  }
+}
+
+export function apiError (code: ErrorCode, details: Record<string, string | number> = {}): ApiError {
+  return new ApiError(code, details)
+}

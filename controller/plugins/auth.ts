@@ -1,0 +1,38 @@
+import fp from 'fastify-plugin'
+import type { FastifyInstance } from 'fastify'
+import { generateSecret, hashSecret, verifySecret } from '../auth/secrets.js'
+import { apiError } from '../errors.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The admin token generated on first start, to be printed once by the entry point; never logged. */
+    initialToken: string | undefined
+  }
+}
+
+/**
+ * Bearer-token authentication for everything under /api/. The token is LOA_ADMIN_TOKEN when set; otherwise
+ * one is generated on first start and only its hash is stored. Accounts and roles come with the panel.
+ */
+export default fp(async (app: FastifyInstance) => {
+  let tokenHash: string
+  let initial: string | undefined
+  if (app.config.adminToken !== undefined) {
+    tokenHash = hashSecret(app.config.adminToken)
+  } else if (app.store.data.auth.adminTokenHash !== undefined) {
+    tokenHash = app.store.data.auth.adminTokenHash
+  } else {
+    initial = generateSecret()
+    tokenHash = hashSecret(initial)
+    await app.store.update(db => { db.auth.adminTokenHash = tokenHash })
+  }
+  app.decorate('initialToken', initial)
+
+  app.addHook('onRequest', async req => {
+    if (!req.url.startsWith('/api/')) return
+    const header = req.headers.authorization
+    if (header === undefined || header === '') throw apiError('AUTH_REQUIRED')
+    const m = /^Bearer\s+(\S+)$/i.exec(header)
+    if (m === null || !verifySecret(m[1], tokenHash)) throw apiError('AUTH_INVALID')
+  })
+}, { name: 'loa-auth', dependencies: ['loa-store'] })

@@ -1,0 +1,77 @@
+import fp from 'fastify-plugin'
+import type { FastifyInstance } from 'fastify'
+import { startEmbeddedBroker } from '../broker/embedded.js'
+import { routeInbound } from '../broker/inbound.js'
+import type { BrokerLink } from '../broker/link.js'
+import { verifySecret } from '../auth/secrets.js'
+import { Presence } from '../nodes/presence.js'
+import { CommandBus } from '../engine/commands.js'
+import { Engine } from '../engine/engine.js'
+import { recordBroadcast } from '../store/broadcasts.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    mqtt: { link: BrokerLink, port: number, wsPath: string, dropped: () => number }
+    presence: Presence
+    commands: CommandBus
+    engine: Engine
+  }
+}
+
+export const MQTT_WS_PATH = '/mqtt'
+
+/**
+ * The broadcast core: the embedded broker, node presence, the command bus and the engine, wired together and
+ * started and stopped with the app.
+ */
+export default fp(async (app: FastifyInstance, opts: { now: () => number }) => {
+  const { config, store, log } = app
+  // Late-bound: the broker's ACL asks the engine, and the engine publishes through the broker.
+  let engine: Engine | undefined
+  const broker = await startEmbeddedBroker({
+    host: config.mqttHost,
+    port: config.mqttPort,
+    log,
+    authenticateNode: (username, password) =>
+      verifySecret(password, store.data.nodes.find(n => n.id === username)?.secretHash),
+    isSessionTarget: (sessionId, nodeId) => engine?.isSessionTarget(sessionId, nodeId) ?? false
+  })
+  broker.attachWebSocket(app.server, MQTT_WS_PATH)
+  const presence = new Presence(opts.now)
+  const commands = new CommandBus(broker.link)
+  engine = new Engine({
+    link: broker.link,
+    commands,
+    now: opts.now,
+    log,
+    leadMs: config.leadMs,
+    joinTimeoutMs: config.joinTimeoutMs,
+    reportGraceMs: config.reportGraceMs,
+    onChange: record => { void recordBroadcast(store, record, log) }
+  })
+  broker.link.onClient((event, nodeId) => {
+    if (event === 'connected') presence.connected(nodeId)
+    else presence.disconnected(nodeId)
+  })
+  // A node that comes (back) online gets the volume the staff last set for it.
+  presence.onChange((nodeId, live) => {
+    const node = store.data.nodes.find(n => n.id === nodeId)
+    if (live.online && node !== undefined) void commands.send(nodeId, { type: 'volume', volume: node.volume }, 5000)
+  })
+  const inbound = await routeInbound(broker.link, {
+    state: (id, s) => presence.state(id, s),
+    telemetry: (id, t) => presence.telemetry(id, t),
+    reply: (id, r) => { presence.seen(id); commands.reply(id, r) },
+    events: (id, e) => { presence.seen(id); engine?.nodeEvent(id, e) }
+  }, log)
+  app.decorate('mqtt', { link: broker.link, port: broker.port, wsPath: MQTT_WS_PATH, dropped: inbound.dropped })
+  app.decorate('presence', presence)
+  app.decorate('commands', commands)
+  app.decorate('engine', engine)
+  app.log.info({ port: broker.port, host: config.mqttHost }, `MQTT broker listening on port ${broker.port}`)
+  app.addHook('onClose', async () => {
+    await engine?.close()
+    commands.close()
+    await broker.link.close()
+  })
+}, { name: 'loa-broadcast', dependencies: ['loa-store'] })

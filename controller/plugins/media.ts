@@ -1,0 +1,28 @@
+import fp from 'fastify-plugin'
+import multipart from '@fastify/multipart'
+import type { FastifyInstance } from 'fastify'
+import { DEFAULT_AUDIO_SETTINGS, resolveFfmpegPath } from '../../audio/index.js'
+import { MediaLibrary } from '../media/library.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    library: MediaLibrary
+  }
+}
+
+/** The media library and the multipart parser, limited to one file of the configured size per request. */
+export default fp(async (app: FastifyInstance) => {
+  const { config } = app
+  const library = new MediaLibrary(config.dataDir, Object.freeze({
+    ...DEFAULT_AUDIO_SETTINGS,
+    ffmpegPath: await resolveFfmpegPath(config.ffmpegPath),
+    maxBytes: config.maxUploadBytes,
+    maxDurationS: config.maxDurationS,
+    bitrateKbps: config.bitrateKbps,
+    loudnessLufs: config.loudnessLufs,
+    frameMs: config.frameMs
+  }))
+  await library.init()
+  await app.register(multipart, { limits: { fileSize: config.maxUploadBytes, files: 1, fields: 10, parts: 12 } })
+  app.decorate('library', library)
+}, { name: 'loa-media', dependencies: ['loa-store'] })

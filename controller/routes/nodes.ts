@@ -1,0 +1,145 @@
+import Type from 'typebox'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { apiError } from '../errors.js'
+import { generateSecret, hashSecret } from '../auth/secrets.js'
+import { ErrorResponse, IdParams, Name, newId, secured } from './common.js'
+import { LocationSchema, type NodeRecord } from '../store/schema.js'
+import { nodeView, NodeView } from './node-view.js'
+
+const tags = ['nodes']
+const Credentials = Type.Object({
+  username: Type.String(),
+  password: Type.String({ description: 'shown once; store it in the node' }),
+  mqttPort: Type.Integer(),
+  wsPath: Type.String()
+})
+const WithCredentials = Type.Object({ node: NodeView, credentials: Credentials })
+const CreateBody = Type.Object({
+  name: Name,
+  zoneId: Type.String({ minLength: 1 }),
+  location: Type.Optional(LocationSchema)
+}, { additionalProperties: false })
+const PatchBody = Type.Object({
+  name: Type.Optional(Name),
+  zoneId: Type.Optional(Type.String({ minLength: 1 })),
+  location: Type.Optional(Type.Union([LocationSchema, Type.Null()]))
+}, { additionalProperties: false })
+const VolumeBody = Type.Object({ volume: Type.Integer({ minimum: 0, maximum: 100 }) }, { additionalProperties: false })
+
+/** Speaker nodes: provisioning (with MQTT credentials shown once), live status, volume, removal. */
+const nodes: FastifyPluginAsyncTypebox = async app => {
+  const { store, presence, engine, commands, mqtt } = app
+  const find = (id: string): NodeRecord => {
+    const n = store.data.nodes.find(n => n.id === id)
+    if (n === undefined) throw apiError('NODE_NOT_FOUND', { id })
+    return n
+  }
+  const zoneMustExist = (zoneId: string): void => {
+    if (!store.data.zones.some(z => z.id === zoneId)) throw apiError('ZONE_NOT_FOUND', { id: zoneId })
+  }
+  const nameMustBeFree = (name: string, except?: string): void => {
+    if (store.data.nodes.some(n => n.id !== except && n.name === name)) throw apiError('NODE_NAME_TAKEN', { name })
+  }
+  const view = (n: NodeRecord): NodeView => nodeView(n, presence.get(n.id), engine.sessionOfNode(n.id)?.id ?? null)
+  const credentials = (username: string, password: string): Type.Static<typeof Credentials> =>
+    ({ username, password, mqttPort: mqtt.port, wsPath: mqtt.wsPath })
+
+  app.get('/nodes', {
+    schema: {
+      tags, security: secured, summary: 'List speaker nodes with live status',
+      querystring: Type.Object({ zoneId: Type.Optional(Type.String()) }),
+      response: { 200: Type.Object({ items: Type.Array(NodeView) }) }
+    }
+  }, async req => {
+    const { zoneId } = req.query
+    return { items: store.data.nodes.filter(n => zoneId === undefined || n.zoneId === zoneId).map(view) }
+  })
+
+  app.post('/nodes', {
+    schema: { tags, security: secured, summary: 'Provision a node; returns its MQTT credentials once', body: CreateBody, response: { 201: WithCredentials, 404: ErrorResponse, 409: ErrorResponse } }
+  }, async (req, reply) => {
+    const name = req.body.name.trim()
+    zoneMustExist(req.body.zoneId)
+    nameMustBeFree(name)
+    const password = generateSecret()
+    const node: NodeRecord = {
+      id: newId('n'), name, zoneId: req.body.zoneId, location: req.body.location ?? null,
+      secretHash: hashSecret(password), volume: 80, createdAt: new Date().toISOString()
+    }
+    await store.update(db => { nameMustBeFree(name); db.nodes.push(node) })
+    req.log.info({ nodeId: node.id, zoneId: node.zoneId }, 'node provisioned')
+    return await reply.status(201).send({ node: view(node), credentials: credentials(node.id, password) })
+  })
+
+  app.get('/nodes/:id', {
+    schema: { tags, security: secured, summary: 'Get a node with live status', params: IdParams, response: { 200: NodeView, 404: ErrorResponse } }
+  }, async req => view(find(req.params.id)))
+
+  app.patch('/nodes/:id', {
+    schema: { tags, security: secured, summary: 'Rename, move or relocate a node', params: IdParams, body: PatchBody, response: { 200: NodeView, 404: ErrorResponse, 409: ErrorResponse } }
+  }, async req => {
+    find(req.params.id)
+    const { name, zoneId, location } = req.body
+    if (zoneId !== undefined) zoneMustExist(zoneId)
+    if (name !== undefined) nameMustBeFree(name.trim(), req.params.id)
+    const node = await store.update(db => {
+      const n = db.nodes.find(n => n.id === req.params.id)
+      if (n === undefined) throw apiError('NODE_NOT_FOUND', { id: req.params.id })
+      if (name !== undefined) n.name = name.trim()
+      if (zoneId !== undefined) n.zoneId = zoneId
+      if (location !== undefined) n.location = location
+      return n
+    })
+    return view(node)
+  })
+
+  app.put('/nodes/:id/volume', {
+    schema: {
+      tags, security: secured, summary: 'Set a node\'s volume (kept and re-sent whenever the node reconnects)',
+      params: IdParams, body: VolumeBody,
+      response: { 200: Type.Object({ node: NodeView, applied: Type.Boolean({ description: 'the node confirmed it' }) }), 404: ErrorResponse }
+    }
+  }, async req => {
+    find(req.params.id)
+    const node = await store.update(db => {
+      const n = db.nodes.find(n => n.id === req.params.id)
+      if (n === undefined) throw apiError('NODE_NOT_FOUND', { id: req.params.id })
+      n.volume = req.body.volume
+      return n
+    })
+    let applied = false
+    if (presence.get(node.id).online) {
+      const r = await commands.send(node.id, { type: 'volume', volume: node.volume }, 3000)
+      applied = r?.status === 'ok'
+    }
+    return { node: view(node), applied }
+  })
+
+  app.post('/nodes/:id/credentials', {
+    schema: { tags, security: secured, summary: 'Issue new MQTT credentials (the old password stops working)', params: IdParams, response: { 200: WithCredentials, 404: ErrorResponse } }
+  }, async req => {
+    find(req.params.id)
+    const password = generateSecret()
+    const node = await store.update(db => {
+      const n = db.nodes.find(n => n.id === req.params.id)
+      if (n === undefined) throw apiError('NODE_NOT_FOUND', { id: req.params.id })
+      n.secretHash = hashSecret(password)
+      return n
+    })
+    mqtt.link.disconnect(node.id)
+    return { node: view(node), credentials: credentials(node.id, password) }
+  })
+
+  app.delete('/nodes/:id', {
+    schema: { tags, security: secured, summary: 'Delete a node; it is disconnected at once', params: IdParams, response: { 204: Type.Null(), 404: ErrorResponse } }
+  }, async (req, reply) => {
+    const n = find(req.params.id)
+    await store.update(db => { db.nodes = db.nodes.filter(x => x.id !== n.id) })
+    engine.releaseNode(n.id)
+    mqtt.link.disconnect(n.id)
+    presence.forget(n.id)
+    return await reply.status(204).send(null)
+  })
+}
+
+export default nodes

@@ -1,0 +1,102 @@
+import Type, { type Static } from 'typebox'
+
+/** The lowdb file's layout, version 1. Each later version adds a migration step in migrations.ts. */
+export const SCHEMA_VERSION = 1 as const
+
+const Location = Type.Object({ lat: Type.Number({ minimum: -90, maximum: 90 }), lon: Type.Number({ minimum: -180, maximum: 180 }) }, { additionalProperties: false })
+export type Location = Static<typeof Location>
+export { Location as LocationSchema }
+
+export const ZoneRecord = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  createdAt: Type.String()
+})
+export type ZoneRecord = Static<typeof ZoneRecord>
+
+export const NodeRecord = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  zoneId: Type.String(),
+  location: Type.Union([Location, Type.Null()]),
+  /** SHA-256 of the node's MQTT password (a 32-byte random secret, so a slow hash adds nothing). */
+  secretHash: Type.String(),
+  volume: Type.Integer({ minimum: 0, maximum: 100 }),
+  createdAt: Type.String()
+})
+export type NodeRecord = Static<typeof NodeRecord>
+
+export const MediaRecord = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  file: Type.String(),
+  durationMs: Type.Integer(),
+  sizeBytes: Type.Integer(),
+  codec: Type.Literal('opus'),
+  bitrateKbps: Type.Integer(),
+  loudnessLufs: Type.Number(),
+  source: Type.Object({
+    filename: Type.String(),
+    sizeBytes: Type.Integer(),
+    codec: Type.String(),
+    sampleRate: Type.Integer(),
+    channels: Type.Integer(),
+    durationMs: Type.Integer()
+  }),
+  createdAt: Type.String()
+})
+export type MediaRecord = Static<typeof MediaRecord>
+
+export const NodeDelivery = Type.Object({
+  nodeId: Type.String(),
+  /** joined: acknowledged the play command; no_reply: never did; preempted: taken by a later broadcast. */
+  status: Type.Union([
+    Type.Literal('pending'), Type.Literal('joined'), Type.Literal('no_reply'), Type.Literal('refused'),
+    Type.Literal('playing'), Type.Literal('completed'), Type.Literal('stopped'), Type.Literal('preempted'),
+    Type.Literal('no_report')
+  ]),
+  framesExpected: Type.Integer(),
+  framesReceived: Type.Union([Type.Integer(), Type.Null()]),
+  framesLate: Type.Union([Type.Integer(), Type.Null()]),
+  framesMissing: Type.Union([Type.Integer(), Type.Null()]),
+  firstSampleAt: Type.Union([Type.String(), Type.Null()]),
+  finishReason: Type.Union([Type.String(), Type.Null()])
+})
+export type NodeDelivery = Static<typeof NodeDelivery>
+
+export const BroadcastState = Type.Union([
+  Type.Literal('starting'), Type.Literal('playing'), Type.Literal('completed'), Type.Literal('stopped'),
+  Type.Literal('failed')
+])
+export type BroadcastState = Static<typeof BroadcastState>
+
+export const BroadcastRecord = Type.Object({
+  id: Type.String(),
+  mediaId: Type.String(),
+  targets: Type.Object({ zones: Type.Array(Type.String()), nodes: Type.Array(Type.String()) }),
+  priority: Type.Integer({ minimum: 0, maximum: 255 }),
+  state: BroadcastState,
+  createdAt: Type.String(),
+  startAt: Type.Union([Type.String(), Type.Null()]),
+  endedAt: Type.Union([Type.String(), Type.Null()]),
+  endReason: Type.Union([Type.String(), Type.Null()]),
+  framesTotal: Type.Integer(),
+  framesSent: Type.Integer(),
+  durationMs: Type.Integer(),
+  delivery: Type.Array(NodeDelivery)
+})
+export type BroadcastRecord = Static<typeof BroadcastRecord>
+
+export const DbSchema = Type.Object({
+  schemaVersion: Type.Literal(SCHEMA_VERSION),
+  auth: Type.Object({ adminTokenHash: Type.Optional(Type.String()) }),
+  zones: Type.Array(ZoneRecord),
+  nodes: Type.Array(NodeRecord),
+  media: Type.Array(MediaRecord),
+  broadcasts: Type.Array(BroadcastRecord)
+})
+export type Db = Static<typeof DbSchema>
+
+export function emptyDb (): Db {
+  return { schemaVersion: SCHEMA_VERSION, auth: {}, zones: [], nodes: [], media: [], broadcasts: [] }
+}
