@@ -30,7 +30,9 @@ export interface AppOptions {
 export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.logger ?? { level: opts.config.logLevel, redact: ['req.headers.authorization'] },
-    bodyLimit: 1024 * 1024
+    bodyLimit: 1024 * 1024,
+    // Fastify strips unknown properties by default; a misspelt field must be an error, not silently ignored.
+    ajv: { customOptions: { removeAdditional: false } }
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   await app.register(errorHandler)

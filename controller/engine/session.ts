@@ -13,6 +13,8 @@ export interface SessionDeps {
   leadMs: number
   joinTimeoutMs: number
   reportGraceMs: number
+  /** Whether a node is connected now; an offline node is recorded as such and not waited for. */
+  isOnline: (nodeId: string) => boolean
   /** Called on every state change with a copy of the record; persisting it is the caller's business. */
   onChange: (record: BroadcastRecord) => void
 }
@@ -43,6 +45,7 @@ export class BroadcastSession {
   private pacer: Pacer | undefined
   private drainTimer: NodeJS.Timeout | undefined
   private paced = false
+  private failed = false
   private resolveFinished!: (r: BroadcastRecord) => void
   private readonly topic: string
 
@@ -81,6 +84,12 @@ export class BroadcastSession {
     this.changed()
     await this.join(firstPlayAt)
     if (this.ended || this.record.endReason !== null) return
+    if (this.members.size === 0) {
+      this.record.endReason = 'no target node was online and willing to play'
+      this.failed = true
+      this.finish()
+      return
+    }
     this.record.state = 'playing'
     this.changed()
     const last = this.spec.frames.length - 1
@@ -105,7 +114,8 @@ export class BroadcastSession {
     })
     await this.deps.link.publish(this.topic, end, { qos: 0 }).catch(() => undefined)
     for (const d of this.delivery.values()) d.framesExpected = seq
-    await Promise.all(this.nodes().map(async n => await this.deps.commands.send(n, { type: 'stop', session: this.spec.id }, 2000)))
+    // The END frame already ends playback; the stop command is the belt to its braces, not waited for.
+    for (const n of this.nodes()) void this.deps.commands.send(n, { type: 'stop', session: this.spec.id }, 2000)
     this.paced = true
     this.scheduleFinish(this.deps.reportGraceMs)
   }
@@ -145,6 +155,12 @@ export class BroadcastSession {
     }
     // The join wait is bounded well inside the lead, so a silent node cannot delay everyone's first frame.
     const timeout = Math.min(joinTimeoutMs, Math.floor(this.deps.leadMs / 2))
+    for (const nodeId of this.nodes()) {
+      if (this.deps.isOnline(nodeId)) continue
+      this.members.delete(nodeId)
+      const d = this.delivery.get(nodeId)
+      if (d !== undefined) d.status = 'offline'
+    }
     await Promise.all(this.nodes().map(async nodeId => {
       const reply = await commands.send(nodeId, body, timeout)
       const d = this.delivery.get(nodeId)
@@ -199,7 +215,7 @@ export class BroadcastSession {
     for (const d of this.delivery.values()) {
       if (d.framesReceived === null && this.members.has(d.nodeId)) d.status = 'no_report'
     }
-    this.record.state = this.record.endReason === null ? 'completed' : 'stopped'
+    this.record.state = this.failed ? 'failed' : this.record.endReason === null ? 'completed' : 'stopped'
     this.record.endReason ??= 'end of media'
     this.record.endedAt = iso(this.deps.now())
     this.members.clear()

@@ -47,6 +47,7 @@ export default fp(async (app: FastifyInstance, opts: { now: () => number }) => {
     leadMs: config.leadMs,
     joinTimeoutMs: config.joinTimeoutMs,
     reportGraceMs: config.reportGraceMs,
+    isOnline: nodeId => presence.get(nodeId).online,
     onChange: record => { void recordBroadcast(store, record, log) }
   })
   broker.link.onClient((event, nodeId) => {

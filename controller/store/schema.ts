@@ -49,9 +49,12 @@ export type MediaRecord = Static<typeof MediaRecord>
 
 export const NodeDelivery = Type.Object({
   nodeId: Type.String(),
-  /** joined: acknowledged the play command; no_reply: never did; preempted: taken by a later broadcast. */
+  /**
+   * offline: not connected when the broadcast started; joined: acknowledged the play command; no_reply: never
+   * did (still sent the stream); preempted: taken by a later broadcast; no_report: never sent its figures.
+   */
   status: Type.Union([
-    Type.Literal('pending'), Type.Literal('joined'), Type.Literal('no_reply'), Type.Literal('refused'),
+    Type.Literal('pending'), Type.Literal('offline'), Type.Literal('joined'), Type.Literal('no_reply'), Type.Literal('refused'),
     Type.Literal('playing'), Type.Literal('completed'), Type.Literal('stopped'), Type.Literal('preempted'),
     Type.Literal('no_report')
   ]),

@@ -1,0 +1,60 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Store, StoreLoadError } from '../../controller/store/store.js'
+import { SCHEMA_VERSION } from '../../controller/store/schema.js'
+import { ApiError } from '../../controller/errors.js'
+
+describe('lowdb store', () => {
+  let dir: string
+  beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'loa-store-')) })
+  afterEach(async () => { await rm(dir, { recursive: true, force: true }) })
+
+  it('creates a versioned file on first start and reads it back after a restart', async () => {
+    const s = await Store.open(dir)
+    expect(JSON.parse(await readFile(join(dir, 'loa.json'), 'utf8')).schemaVersion).toBe(SCHEMA_VERSION)
+    await s.update(db => { db.zones.push({ id: 'z-1', name: 'Thôn 1', createdAt: '2026-01-01T00:00:00.000Z' }) })
+    const again = await Store.open(dir)
+    expect(again.data.zones.map(z => z.name)).toEqual(['Thôn 1'])
+  })
+
+  it('keeps the old state in memory when a write fails, and says so with a coded error', async () => {
+    const s = await Store.open(dir)
+    await s.update(db => { db.zones.push({ id: 'z-1', name: 'Thôn 1', createdAt: 'x' }) })
+    // An injected fault that works as root too: the file's place is taken by a non-empty folder.
+    await rm(join(dir, 'loa.json'))
+    await mkdir(join(dir, 'loa.json'))
+    await writeFile(join(dir, 'loa.json', 'blocker'), '')
+    const err = await s.update(db => { db.zones.push({ id: 'z-2', name: 'Thôn 2', createdAt: 'x' }) }).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(ApiError)
+    expect((err as ApiError).code).toBe('STORE_WRITE_FAILED')
+    expect(s.data.zones.map(z => z.id)).toEqual(['z-1'])
+  })
+
+  it('runs updates one at a time, in order', async () => {
+    const s = await Store.open(dir)
+    await Promise.all(Array.from({ length: 20 }, async (_, i) => await s.update(db => {
+      db.zones.push({ id: `z-${i}`, name: `Thôn ${i}`, createdAt: 'x' })
+    })))
+    expect(s.data.zones.map(z => z.id)).toEqual(Array.from({ length: 20 }, (_, i) => `z-${i}`))
+    const onDisk = JSON.parse(await readFile(join(dir, 'loa.json'), 'utf8')) as { zones: unknown[] }
+    expect(onDisk.zones).toHaveLength(20)
+  })
+
+  it('refuses to start over a corrupt file, and leaves it as it was', async () => {
+    await writeFile(join(dir, 'loa.json'), '{"schemaVersion":1,"zones":[')
+    await expect(Store.open(dir)).rejects.toBeInstanceOf(StoreLoadError)
+    expect(await readFile(join(dir, 'loa.json'), 'utf8')).toBe('{"schemaVersion":1,"zones":[')
+  })
+
+  it('refuses a file from a newer Loa, and one that does not match the schema', async () => {
+    await writeFile(join(dir, 'loa.json'), JSON.stringify({ schemaVersion: SCHEMA_VERSION + 1 }))
+    await expect(Store.open(dir)).rejects.toThrow(/newer than this controller/)
+    await writeFile(join(dir, 'loa.json'), JSON.stringify({ schemaVersion: 1, zones: 'many' }))
+    await expect(Store.open(dir)).rejects.toThrow(/not a valid Loa data file/)
+    await writeFile(join(dir, 'loa.json'), JSON.stringify({ zones: [] }))
+    await expect(Store.open(dir)).rejects.toThrow(/no valid schemaVersion/)
+    expect((await readdir(dir)).sort()).toEqual(['loa.json'])
+  })
+})
