@@ -1,0 +1,89 @@
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { parseCliArgs, runCli, type FleetReport } from '../../device-sim/index.js'
+import { startBroker, type TestBroker } from './helpers/broker.js'
+import { startStubController } from './helpers/controller.js'
+
+const TOKEN = 'cli-token'
+
+function io (signal = new AbortController().signal): { out: string[], err: string[], io: Parameters<typeof runCli>[2] } {
+  const out: string[] = []
+  const err: string[] = []
+  return { out, err, io: { out: t => out.push(t), err: t => err.push(t), signal } }
+}
+
+describe('CLI arguments', () => {
+  it('parses a full command line, with the token from the environment', () => {
+    expect(parseCliArgs(['--controller', 'http://h:8080', '--nodes', '50', '--zones', 'a, b', '--duration', '2.5', '--wav-dir', 'w'], { LOA_TOKEN: 't' }))
+      .toMatchObject({ controller: 'http://h:8080', token: 't', nodes: 50, zones: ['a', 'b'], durationS: 2.5, wavDir: 'w', prefix: 'sim', concurrency: 20, mqtt: undefined })
+    expect(parseCliArgs(['--help'], {})).toBe('help')
+  })
+
+  it.each([
+    [['--nodes', '3', '--zones', 'a', '--token', 't'], /--controller is required/],
+    [['--controller', 'ftp://x', '--nodes', '3', '--zones', 'a', '--token', 't'], /--controller is not a valid URL/],
+    [['--controller', 'http://x', '--nodes', '3', '--zones', 'a'], /--token is required/],
+    [['--controller', 'http://x', '--nodes', '0', '--zones', 'a', '--token', 't'], /--nodes must be an integer/],
+    [['--controller', 'http://x', '--nodes', '3', '--zones', ' , ', '--token', 't'], /--zones is required/],
+    [['--controller', 'http://x', '--nodes', '3', '--zones', 'a', '--token', 't', '--duration=-1'], /--duration must be/],
+    [['--controller', 'http://x', '--nodes', '3', '--zones', 'a', '--token', 't', '--mqtt', 'http://x'], /--mqtt is not a valid URL/],
+    [['--controller', 'http://x', '--nodes', '3', '--zones', 'a', '--token', 't', '--prefix', 'Bad Prefix'], /--prefix/],
+    [['--frobnicate'], /Unknown option/]
+  ])('exits 2 with a clear message for %j', async (argv, message) => {
+    const r = io()
+    expect(await runCli(argv, {}, r.io)).toBe(2)
+    expect(r.err.join('\n')).toMatch(message)
+    expect(r.err.join('\n')).toMatch(/Usage:/)
+  })
+})
+
+describe('CLI run', () => {
+  let dir: string
+  let users: Record<string, string>
+  let broker: TestBroker
+  let controller: Awaited<ReturnType<typeof startStubController>>
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'loa-sim-cli-'))
+    users = {}
+    broker = await startBroker(users)
+    controller = await startStubController({ token: TOKEN, mqttPort: broker.port, users })
+  })
+  afterEach(async () => {
+    await controller.close()
+    await broker.close()
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  it('runs the nodes for --duration, prints the tables and writes the JSON report atomically', async () => {
+    const reportPath = join(dir, 'report.json')
+    const r = io()
+    const code = await runCli(['--controller', controller.url, '--nodes', '3', '--zones', 'a,b', '--duration', '0.5', '--interval', '0.2', '--report', reportPath], { LOA_TOKEN: TOKEN }, r.io)
+    expect(r.err).toEqual([])
+    expect(code).toBe(0)
+    const out = r.out.join('\n')
+    expect(out).toMatch(/nodes online 3\/3/)
+    expect(out).toMatch(/sim-b-001/)
+    const report = JSON.parse(await readFile(reportPath, 'utf8')) as FleetReport
+    expect(report.nodes.map(n => n.name)).toEqual(['sim-a-001', 'sim-b-001', 'sim-a-002'])
+    expect(report.nodesOnline).toBe(0)
+    expect(await readdir(dir)).toEqual(['report.json'])
+  })
+
+  it('stops when its signal aborts', async () => {
+    const stop = new AbortController()
+    const r = io(stop.signal)
+    const running = runCli(['--controller', controller.url, '--token', TOKEN, '--nodes', '1', '--zones', 'a'], {}, r.io)
+    await broker.waitFor(() => broker.connects.length === 1 ? true : undefined, 'the node to connect')
+    stop.abort()
+    expect(await running).toBe(0)
+  })
+
+  it('exits 1 with the controller error when the token is refused', async () => {
+    const r = io()
+    expect(await runCli(['--controller', controller.url, '--token', 'nope', '--nodes', '1', '--zones', 'a'], {}, r.io)).toBe(1)
+    expect(r.err.join('\n')).toMatch(/AUTH_REQUIRED/)
+  })
+})
