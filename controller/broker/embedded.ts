@@ -95,7 +95,10 @@ export async function startEmbeddedBroker (opts: EmbeddedBrokerOptions): Promise
         } catch (err) {
           log.error({ err, topic: packet.topic }, 'mqtt: handler failed; message dropped')
         }
-        cb()
+        // Acknowledge on the next tick, not inside this call: when aedes has messages queued behind its
+        // concurrency limit, a synchronous ack starts the next delivery from inside this one, and a burst of
+        // 1,000 node replies overflowed the stack (bench/fanout --nodes 1000).
+        process.nextTick(cb)
       }
       await new Promise<void>(resolve => broker.subscribe(pattern, deliver, resolve))
     },
