@@ -65,7 +65,7 @@ describe('MQTT authentication, ACL and garbage', () => {
       ['loa/v1/sessions/0f8fad5b-d9cb-469f-a165-70867728950e/stream', 'LF garbage']
     ]) {
       const intruder = await connect({ clientId: a.username, username: a.username, password: a.password })
-      const closed = new Promise(resolve => intruder.once('close', resolve))
+      const closed = new Promise<void>(resolve => intruder.once('close', () => resolve()))
       intruder.publish(topic as string, payload as string, { qos: 0, retain: true })
       await closed
       intruder.end(true)
