@@ -4,6 +4,7 @@ import { FfmpegLogReader } from './ffmpeg-log.js'
 import { loudnessFromLog, measureFilter, type Loudness } from './loudness.js'
 import { runFfmpeg } from './run-ffmpeg.js'
 import type { AudioSettings } from './settings.js'
+import { SAFE_INPUT_OPTIONS } from './input-formats.js'
 
 export interface ProbeResult {
   /** Decoded length of the first audio stream, to 10 ms (ffmpeg's progress resolution). */
@@ -38,7 +39,7 @@ export async function probeAudio (path: string, settings: AudioSettings): Promis
   const log = new FfmpegLogReader()
   const outcome = await runFfmpeg(settings.ffmpegPath, {
     input: path,
-    inputOptions: ['-nostdin', '-hide_banner', '-t', String(settings.maxDurationS + 1)],
+    inputOptions: ['-nostdin', '-hide_banner', ...SAFE_INPUT_OPTIONS, '-t', String(settings.maxDurationS + 1)],
     outputOptions: ['-map', '0:a:0', '-af', `aformat=channel_layouts=mono,${measureFilter(settings.loudnessLufs)}`, '-f', 'null'],
     output: '-',
     onLine: (line) => {

@@ -8,6 +8,7 @@ import { parseOggOpus } from './opus-stream.js'
 import type { ProbeResult } from './probe.js'
 import { runFfmpeg } from './run-ffmpeg.js'
 import type { AudioSettings } from './settings.js'
+import { SAFE_INPUT_OPTIONS } from './input-formats.js'
 
 export interface TranscodeResult {
   /** Playable length of the written file (final granule minus pre-skip), rounded to the millisecond. */
@@ -53,7 +54,7 @@ export async function transcodeToOpus (
     const outcome = await runFfmpeg(settings.ffmpegPath, {
       input,
       // Bounded like the probe, in case the file was replaced by a longer one since.
-      inputOptions: ['-nostdin', '-hide_banner', '-t', String(settings.maxDurationS + 1)],
+      inputOptions: ['-nostdin', '-hide_banner', ...SAFE_INPUT_OPTIONS, '-t', String(settings.maxDurationS + 1)],
       outputOptions: encoderOptions(settings, probe),
       output: temp
     })

@@ -48,6 +48,7 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   await app.register(mediaPlugin)
   await app.register(broadcastPlugin, { now: opts.now ?? Date.now })
   await app.register(async api => {
+    api.addHook('onRequest', app.requireToken)
     await api.register(info)
     await api.register(zones)
     await api.register(nodes)

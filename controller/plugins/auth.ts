@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { generateSecret, hashSecret, verifySecret } from '../auth/secrets.js'
 import { apiError } from '../errors.js'
 
@@ -7,11 +7,16 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The admin token generated on first start, to be printed once by the entry point; never logged. */
     initialToken: string | undefined
+    /**
+     * The onRequest hook of the API scope. It is registered inside the `/api/v1` plugin, not matched on the raw
+     * URL: the router decodes `%61pi` to `api`, so a prefix test on `req.url` could be walked around.
+     */
+    requireToken: (req: FastifyRequest) => Promise<void>
   }
 }
 
 /**
- * Bearer-token authentication for everything under /api/. The token is LOA_ADMIN_TOKEN when set; otherwise
+ * Bearer-token authentication for everything under /api/v1. The token is LOA_ADMIN_TOKEN when set; otherwise
  * one is generated on first start and only its hash is stored. Accounts and roles come with the panel.
  */
 export default fp(async (app: FastifyInstance) => {
@@ -28,8 +33,7 @@ export default fp(async (app: FastifyInstance) => {
   }
   app.decorate('initialToken', initial)
 
-  app.addHook('onRequest', async req => {
-    if (!req.url.startsWith('/api/')) return
+  app.decorate('requireToken', async (req: FastifyRequest) => {
     const header = req.headers.authorization
     if (header === undefined || header === '') throw apiError('AUTH_REQUIRED')
     const m = /^Bearer\s+(\S+)$/i.exec(header)

@@ -20,6 +20,16 @@ describe('REST API: zones, nodes, auth and errors', () => {
     expect(wrong.json<{ messageVi: string }>().messageVi).toMatch(/không hợp lệ/)
   })
 
+  it('cannot be walked around with an encoded path', async () => {
+    for (const url of ['/%61pi/v1/nodes', '/api/v1/%6eodes', '/api//v1/nodes', '/API/v1/nodes']) {
+      const r = await c.app.inject({ method: 'GET', url })
+      expect(r.statusCode, url).toBeGreaterThanOrEqual(401)
+      expect(r.statusCode, url).not.toBe(200)
+    }
+    const post = await c.app.inject({ method: 'POST', url: '/%61pi/v1/zones', payload: { name: 'Kẻ lạ' } })
+    expect(post.statusCode).toBe(401)
+  })
+
   it('serves the OpenAPI docs without a token', async () => {
     const r = await c.app.inject({ method: 'GET', url: '/docs/json' })
     expect(r.statusCode).toBe(200)

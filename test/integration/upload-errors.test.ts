@@ -40,6 +40,19 @@ describe('media upload refusals', () => {
     await expectNothingStored()
   })
 
+  it('refuses playlists that would make ffmpeg read other files on the controller', async () => {
+    const secret = join(tmp.dir, 'secret.wav')
+    await sineClip(secret, { seconds: 2 })
+    const hls = `#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:2,\nfile://${secret}\n#EXT-X-ENDLIST\n`
+    const concat = `ffconcat version 1.0\nfile '${secret}'\n`
+    for (const [name, body] of [['ban-tin.mp3', hls], ['ban-tin.wav', concat]] as const) {
+      const r = await upload(c, name, Buffer.from(body))
+      expect(r.statusCode, name).toBe(415)
+      expect(r.json()).toMatchObject({ code: 'AUDIO_NOT_DECODABLE' })
+    }
+    await expectNothingStored()
+  })
+
   it('refuses an empty file', async () => {
     const r = await upload(c, 'rong.wav', Buffer.alloc(0))
     expect(r.statusCode).toBe(400)
