@@ -1,11 +1,12 @@
 import net from 'node:net'
 import type { Server as HttpServer, IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
-import { Aedes, type AuthenticateError, type AedesPublishPacket } from 'aedes'
+import { Aedes, type AuthenticateError, type AedesPublishPacket, type Client } from 'aedes'
 import { WebSocketServer, createWebSocketStream } from 'ws'
 import type { FastifyBaseLogger } from 'fastify'
 import type { BrokerLink, MessageHandler, PublishOptions } from './link.js'
 import { nodeMayPublish, nodeMaySubscribe } from './acl.js'
+import { MAX_CLIENT_PACKET_BYTES, guardConnection } from './packet-guard.js'
 
 export interface EmbeddedBrokerOptions {
   host: string
@@ -34,10 +35,13 @@ function refused (message: string): AuthenticateError {
 /** Starts aedes on TCP. Clients are speaker nodes only: username = client id = node id. */
 export async function startEmbeddedBroker (opts: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
   const { log } = opts
-  const clientNode = new Map<string, string>()
+  // The live connection of each node. A node that reconnects with the same id replaces its old connection,
+  // whose disconnect then arrives late and must not mark the new one offline.
+  const live = new Map<string, Client>()
   const broker = await Aedes.createBroker({
     authenticate (client, username, password, done) {
-      const ok = username !== undefined && password !== undefined && client.id === username &&
+      // Clean sessions only: a persistent session would replay stale play commands after a reconnect.
+      const ok = username !== undefined && password !== undefined && client.id === username && client.clean &&
         opts.authenticateNode(username, password)
       if (!ok) {
         // Never log the password; the client id and address are enough to find a misconfigured node.
@@ -45,7 +49,6 @@ export async function startEmbeddedBroker (opts: EmbeddedBrokerOptions): Promise
         done(refused('bad username or password'), false)
         return
       }
-      clientNode.set(client.id, username)
       done(null, true)
     },
     authorizePublish (client, packet, done) {
@@ -63,15 +66,23 @@ export async function startEmbeddedBroker (opts: EmbeddedBrokerOptions): Promise
   })
 
   const listeners: Array<(e: 'connected' | 'disconnected', nodeId: string) => void> = []
-  broker.on('clientReady', c => { for (const l of listeners) l('connected', c.id) })
+  broker.on('clientReady', c => {
+    live.set(c.id, c)
+    for (const l of listeners) l('connected', c.id)
+  })
   broker.on('clientDisconnect', c => {
-    if (!clientNode.delete(c.id)) return
+    if (live.get(c.id) !== c) return
+    live.delete(c.id)
     for (const l of listeners) l('disconnected', c.id)
   })
   broker.on('clientError', (c, err) => log.debug({ clientId: c.id, err: err.message }, 'mqtt: client error'))
   broker.on('connectionError', (c, err) => log.debug({ clientId: c.id, err: err.message }, 'mqtt: connection error'))
 
-  const tcp = net.createServer(broker.handle)
+  const tooBig = (remote: string | undefined) => () => log.warn({ remote }, 'mqtt: client sent an oversized packet; disconnected')
+  const tcp = net.createServer(socket => {
+    guardConnection(socket, tooBig(socket.remoteAddress))
+    broker.handle(socket)
+  })
   await new Promise<void>((resolve, reject) => {
     tcp.once('error', reject)
     tcp.listen(opts.port, opts.host, () => { tcp.off('error', reject); resolve() })
@@ -120,11 +131,13 @@ export async function startEmbeddedBroker (opts: EmbeddedBrokerOptions): Promise
     link,
     port,
     attachWebSocket (server, path) {
-      wss = new WebSocketServer({ noServer: true })
+      wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_PACKET_BYTES })
       server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
         if (new URL(req.url ?? '/', 'http://x').pathname !== path) { socket.destroy(); return }
         wss?.handleUpgrade(req, socket, head, ws => {
-          broker.handle(createWebSocketStream(ws), req)
+          const stream = createWebSocketStream(ws)
+          guardConnection(stream, tooBig(req.socket.remoteAddress))
+          broker.handle(stream, req)
         })
       })
     }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import net from 'node:net'
 import mqtt from 'mqtt'
 import { SimNode, silentLog } from '../../device-sim/index.js'
 import { nodeTopic } from '../../protocol/index.js'
@@ -46,6 +47,35 @@ describe('MQTT authentication, ACL and garbage', () => {
     a = fresh
   })
 
+  it('drops a client that announces a huge packet before it has even logged in', async () => {
+    const socket = net.connect(c.app.mqtt.port, '127.0.0.1')
+    socket.on('error', () => undefined) // the reset is the point
+    await new Promise(resolve => socket.once('connect', resolve))
+    const closed = new Promise<void>(resolve => socket.once('close', () => resolve()))
+    // A CONNECT fixed header announcing 150 MB, then a first slice of it.
+    socket.write(Buffer.from([0x10, 0x80, 0x80, 0xc0, 0x47]))
+    socket.write(Buffer.alloc(64 * 1024))
+    await closed
+    expect(socket.destroyed).toBe(true)
+    expect((await node(b.username)).online).toBe(true)
+  })
+
+  it('refuses a persistent (non-clean) session, which would replay stale commands', async () => {
+    await expect(mqtt.connectAsync(c.mqttUrl, { clientId: a.username, username: a.username, password: a.password, clean: false, reconnectPeriod: 0 }))
+      .rejects.toThrow(/Bad username or password/)
+  })
+
+  it('keeps presence right when a node reconnects with the same id and then drops', async () => {
+    const first = await connect({ clientId: a.username, username: a.username, password: a.password })
+    await waitFor(async () => (await node(a.username)).online ? true : undefined, 5000, 'first online')
+    const second = await connect({ clientId: a.username, username: a.username, password: a.password })
+    await new Promise(resolve => setTimeout(resolve, 200))
+    expect((await node(a.username)).online).toBe(true)
+    first.end(true)
+    second.stream.destroy() // dies without a DISCONNECT and without a will
+    await waitFor(async () => (await node(a.username)).online ? undefined : true, 5000, 'offline after the second connection dies')
+  })
+
   it('confines a node to its own topics', async () => {
     const client = await connect({ clientId: a.username, username: a.username, password: a.password })
     try {
@@ -78,7 +108,7 @@ describe('MQTT authentication, ACL and garbage', () => {
     const before = c.app.mqtt.dropped()
     const garbage: Array<string | Buffer> = [
       'not json', '{"v":1', '[]', 'null', '{"v":99,"state":"online","protocol":1}', '{"v":1,"state":"online","protocol":1,"evil":true}',
-      Buffer.from([0, 255, 1, 2, 3]), 'x'.repeat(100_000), '{"v":1,"type":"playback_finished","session":"not-a-uuid"}',
+      Buffer.from([0, 255, 1, 2, 3]), 'x'.repeat(20_000), '{"v":1,"type":"playback_finished","session":"not-a-uuid"}',
       '{"v":1,"id":"nope","status":"ok","ts":1}'
     ]
     for (const channel of ['state', 'telemetry', 'reply', 'events'] as const) {
