@@ -4,12 +4,14 @@ import { NODE_ID_PATTERN, SESSION_ID_PATTERN } from './topics.js'
 
 /**
  * One TypeBox schema for every JSON payload of the contract; the TypeScript types are derived from them.
- * Objects are closed (`additionalProperties: false`) for what the controller sends, so a node can trust them;
- * what nodes send is also closed, so a typo in a vendor's firmware is caught at once instead of ignored.
- * Times are milliseconds since the Unix epoch on the controller's clock.
+ * Every known field is checked strictly (type, range, pattern). Unknown fields are ignored, in both
+ * directions: a later v1 may add optional fields (docs/protocol.md, "Versioning"), and a deployed node or
+ * controller must keep working when it meets one. Times are milliseconds since the Unix epoch on the
+ * controller's clock.
  */
 
-const closed = { additionalProperties: false } as const
+/** Open objects: unknown fields are allowed and ignored (see above). */
+const open = {} as const
 const V = Type.Literal(PROTOCOL_VERSION)
 const Ms = Type.Integer({ minimum: 0, description: 'milliseconds since the Unix epoch' })
 const Count = Type.Integer({ minimum: 0, maximum: 0xffffffff })
@@ -30,7 +32,7 @@ export const NodeState = Type.Object({
   vendor: Type.Optional(ShortText),
   model: Type.Optional(ShortText),
   firmware: Type.Optional(ShortText)
-}, closed)
+}, open)
 export type NodeState = Static<typeof NodeState>
 
 /** `nodes/{id}/telemetry`, every 10-60 s and after each change of volume or playback. */
@@ -43,10 +45,10 @@ export const Telemetry = Type.Object({
   uptimeS: Type.Integer({ minimum: 0 }),
   rssiDbm: Type.Optional(Type.Integer({ minimum: -150, maximum: 0 })),
   temperatureC: Type.Optional(Type.Number({ minimum: -50, maximum: 150 }))
-}, closed)
+}, open)
 export type Telemetry = Static<typeof Telemetry>
 
-const ErrorBody = Type.Object({ code: Type.String({ maxLength: 64 }), message: ShortText }, closed)
+const ErrorBody = Type.Object({ code: Type.String({ maxLength: 64 }), message: ShortText }, open)
 
 /** `nodes/{id}/reply`: exactly one per command, carrying the command's id. */
 export const Reply = Type.Object({
@@ -56,7 +58,7 @@ export const Reply = Type.Object({
   ts: Ms,
   error: Type.Optional(ErrorBody),
   data: Type.Optional(Type.Record(Type.String(), Type.Unknown()))
-}, closed)
+}, open)
 export type Reply = Static<typeof Reply>
 
 export const PlaybackStarted = Type.Object({
@@ -66,7 +68,7 @@ export const PlaybackStarted = Type.Object({
   session: SessionId,
   seq: Count,
   firstSampleAt: Ms
-}, closed)
+}, open)
 
 export const PlaybackFinished = Type.Object({
   v: V,
@@ -78,7 +80,7 @@ export const PlaybackFinished = Type.Object({
   received: Count,
   late: Count,
   missing: Count
-}, closed)
+}, open)
 
 export const Gap = Type.Object({
   v: V,
@@ -87,7 +89,7 @@ export const Gap = Type.Object({
   session: SessionId,
   fromSeq: Count,
   toSeq: Count
-}, closed)
+}, open)
 
 /** `nodes/{id}/events`. */
 export const NodeEvent = Type.Union([PlaybackStarted, PlaybackFinished, Gap])
@@ -102,7 +104,7 @@ export const CodecInfo = Type.Object({
   name: Type.Literal('opus'),
   sampleRate: Type.Literal(SAMPLE_RATE),
   channels: Type.Integer({ minimum: 1, maximum: 2 })
-}, closed)
+}, open)
 export type CodecInfo = Static<typeof CodecInfo>
 
 /** Join a session: subscribe to its stream topic and play each frame at its stamped time. */
@@ -118,7 +120,7 @@ export const PlayCommand = Type.Object({
   durationMs: Type.Optional(Type.Integer({ minimum: 0 })),
   priority: Type.Integer({ minimum: 0, maximum: 255 }),
   volume: Type.Optional(Volume)
-}, closed)
+}, open)
 
 /** Leave a session at once: stop playing, unsubscribe, report. */
 export const StopCommand = Type.Object({
@@ -126,21 +128,21 @@ export const StopCommand = Type.Object({
   id: CommandId,
   type: Type.Literal('stop'),
   session: SessionId
-}, closed)
+}, open)
 
 export const VolumeCommand = Type.Object({
   v: V,
   id: CommandId,
   type: Type.Literal('volume'),
   volume: Volume
-}, closed)
+}, open)
 
 /** Liveness check; the reply's `data.ts` is the node's clock. */
 export const PingCommand = Type.Object({
   v: V,
   id: CommandId,
   type: Type.Literal('ping')
-}, closed)
+}, open)
 
 /** `nodes/{id}/cmd`, QoS 1. */
 export const Command = Type.Union([PlayCommand, StopCommand, VolumeCommand, PingCommand])

@@ -41,7 +41,6 @@ describe('payload schemas', () => {
       ['not json', parseNodeState],
       ['{"v":2,"state":"online","protocol":1}', parseNodeState],
       ['{"v":1,"state":"maybe","protocol":1}', parseNodeState],
-      ['{"v":1,"state":"online","protocol":1,"extra":true}', parseNodeState],
       ['{"v":1,"ts":5,"volume":101,"playing":null,"bufferMs":0,"uptimeS":1}', parseTelemetry],
       ['[]', parseReply],
       ['null', parseNodeEvent],
@@ -55,6 +54,13 @@ describe('payload schemas', () => {
     }
     const r = parseTelemetry('{"v":1}')
     expect(r.ok === false && r.error).toMatch(/schema/)
+  })
+
+  it('ignores unknown fields, so a later v1 can add optional ones without breaking deployed peers', () => {
+    expect(parseNodeState('{"v":1,"state":"online","protocol":1,"batteryV":12.6}').ok).toBe(true)
+    expect(parseCommand(`{"v":1,"id":"c","type":"play","session":"${session}","topic":"t","codec":{"name":"opus","sampleRate":48000,"channels":1},"startAt":1,"priority":100,"chime":"default"}`).ok).toBe(true)
+    // Known fields stay strict even next to unknown ones.
+    expect(parseNodeState('{"v":1,"state":"online","protocol":"one","batteryV":12.6}').ok).toBe(false)
   })
 
   it('takes bytes as well as strings', () => {
