@@ -80,7 +80,7 @@ describe('SimFleet', () => {
     const ended = Promise.all(f.members.map(m => new Promise(resolve => m.node.events.once('session-end', resolve))))
     for (const m of f.members) await broker.command(m.node.id, playCommand(session))
     await broker.waitFor(() => broker.seen.filter(s => s.topic.endsWith('/reply')).length === 3 ? true : undefined, 'three replies')
-    const frames = clipFrames(clip, { session, startUs: (Date.now() + 300) * 1000 })
+    const frames = clipFrames(clip, { session, startUs: (Date.now() + 1500) * 1000 })
     for (const fr of frames) await broker.frame(fr)
     await ended
     await f.stop()

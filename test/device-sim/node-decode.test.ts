@@ -73,7 +73,7 @@ describe('SimNode with decode: true', () => {
 
   async function broadcast (clip: OpusClip, skip: (f: FrameInput) => boolean = () => false): Promise<{ session: string, frames: FrameInput[], report: SessionReport }> {
     const session = randomUUID()
-    const frames = clipFrames(clip, { session, startUs: (Date.now() + 400) * 1000 })
+    const frames = clipFrames(clip, { session, startUs: (Date.now() + 1500) * 1000 })
     const ended = new Promise<SessionReport>(resolve => node.events.on('session-end', r => { if (r.session === session) resolve(r) }))
     await broker.command(ID, playCommand(session, { codec: { name: 'opus', sampleRate: 48_000, channels: clip.channels } }))
     await broker.waitFor(() => broker.messages(ID, 'reply').length > 0 ? true : undefined, 'play reply')

@@ -12,8 +12,8 @@ import { makeSineClip, readOpusClip, type OpusClip } from './helpers/ogg-opus.js
 
 const ID = 'node-p'
 const PASSWORD = 'pw'
-/** Lead between publishing and the first playAt: what the controller's pacing gives a node. */
-const LEAD_MS = 400
+/** Lead between publishing and the first playAt: the controller's default, so a loaded machine is not "late". */
+const LEAD_MS = 1500
 
 type Event = { type: string, session: string, [k: string]: unknown }
 

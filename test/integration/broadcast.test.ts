@@ -129,6 +129,8 @@ describe('one broadcast end to end', () => {
     const play = await c.api('POST', '/api/v1/broadcasts', { mediaId: record.mediaId, zones: [zoneIds[0]] })
     expect(play.statusCode).toBe(201)
     const live = play.json<BroadcastRecord>()
+    // The outsider's own simulated node steps aside, so its reconnects cannot kick this client off.
+    await nodes.get(outsider.username)?.sim.stop()
     const client = await mqtt.connectAsync(c.mqttUrl, { clientId: outsider.username, username: outsider.username, password: outsider.password, reconnectPeriod: 0 })
     const got: Buffer[] = []
     client.on('message', (_t, payload) => got.push(payload))
