@@ -5,7 +5,7 @@
  * Talks to the parent over IPC: -> {ready, mqttPort, nodes}, <- {play}, -> {stats}.
  */
 import net from 'node:net'
-import { mkdtemp, readFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Aedes } from 'aedes'
@@ -64,6 +64,7 @@ async function controller (): Promise<void> {
       const done = await session?.finished
       send({ type: 'stats', ...meterRun.stop(), framesSent: done?.framesSent ?? 0 })
       await app.close()
+      await rm(dataDir, { recursive: true, force: true })
       process.exit(0)
     })()
   })
@@ -73,7 +74,8 @@ async function baseline (): Promise<void> {
   const broker = await Aedes.createBroker()
   const server = net.createServer(broker.handle)
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const out = join(await mkdtemp(join(tmpdir(), 'loa-bench-')), 'clip.opus')
+  const workDir = await mkdtemp(join(tmpdir(), 'loa-bench-'))
+  const out = join(workDir, 'clip.opus')
   await prepareMedia(clip, out, makeAudioSettings({ ffmpegPath: resolveFfmpegPath(process.env.LOA_FFMPEG_PATH), frameMs }))
   const { frames, channels } = await loadFrames(out, frameMs)
   const nodes = Array.from({ length: nodeCount }, (_, i) => ({ username: `bench-${i}`, password: 'x' }))
@@ -109,6 +111,7 @@ async function baseline (): Promise<void> {
       send({ type: 'stats', ...meterRun.stop(), framesSent: frames.length })
       broker.close()
       server.close()
+      await rm(workDir, { recursive: true, force: true })
       process.exit(0)
     })()
   })

@@ -48,6 +48,22 @@ async function runMode (mode: string, clip: string): Promise<Row> {
     child.on('message', onMsg)
     child.once('exit', code => reject(new Error(`${mode} server exited (${code}) before '${type}'`)))
   })
+  try {
+    return await measure(mode, child, next)
+  } finally {
+    // The broker process cleans up and exits by itself after its stats; kill it only if it does not.
+    if (child.exitCode === null) {
+      const exited = new Promise(resolve => child.once('exit', resolve))
+      const timer = setTimeout(() => child.kill(), 10_000)
+      await exited
+      clearTimeout(timer)
+    }
+  }
+}
+
+async function measure (
+  mode: string, child: ReturnType<typeof fork>, next: <T>(type: string) => Promise<T>
+): Promise<Row> {
   const ready = await next<{ mqttPort: number, nodes: Array<{ username: string, password: string }> }>('ready')
   const latencies: number[] = []
   const sims = ready.nodes.map(n => new SimNode({
@@ -74,8 +90,11 @@ const clip = join(dir, 'clip.wav')
 execFileSync(resolveFfmpegPath(process.env.LOA_FFMPEG_PATH), ['-nostdin', '-loglevel', 'error', '-f', 'lavfi', '-i',
   `aevalsrc=0.3*sin(2*PI*(200+20*t)*t):s=48000:d=${seconds}`, clip])
 const rows: Row[] = []
-for (const mode of values.modes.split(',')) rows.push(await runMode(mode, clip))
-await rm(dir, { recursive: true, force: true })
+try {
+  for (const mode of values.modes.split(',')) rows.push(await runMode(mode, clip))
+} finally {
+  await rm(dir, { recursive: true, force: true })
+}
 
 const msgPerS = nodes * 1000 / frameMs
 const head = ['broker', 'nodes', 'frame ms', 'frames/s out', 'delivered %', 'p50 ms', 'p99 ms', 'max ms', 'broker CPU % of a core', 'broker peak RSS MB', 'connect s']

@@ -31,6 +31,7 @@ export class Pacer {
     private readonly now: () => number
   ) {}
 
+  /** Frames handed to `emit` so far (the last may still be in flight). */
   get sent (): number {
     return this.next
   }
@@ -47,8 +48,9 @@ export class Pacer {
   private async tick (): Promise<void> {
     this.timer = undefined
     while (!this.stopped && this.next < this.sendAtMs.length && (this.sendAtMs[this.next] ?? 0) <= this.now()) {
-      await this.emit(this.next)
-      this.next++
+      // Counted before the await: a stop during the publish must not reuse this frame's seq for its END frame.
+      const i = this.next++
+      await this.emit(i)
     }
     if (this.stopped) return
     if (this.next >= this.sendAtMs.length) { this.onDone(); return }

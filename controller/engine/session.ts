@@ -15,8 +15,8 @@ export interface SessionDeps {
   reportGraceMs: number
   /** Whether a node is connected now; an offline node is recorded as such and not waited for. */
   isOnline: (nodeId: string) => boolean
-  /** Called on every state change with a copy of the record; persisting it is the caller's business. */
-  onChange: (record: BroadcastRecord) => void
+  /** Called on every state change with a copy of the record; persists it and never rejects. */
+  onChange: (record: BroadcastRecord) => Promise<void>
 }
 
 export interface SessionSpec {
@@ -113,7 +113,10 @@ export class BroadcastSession {
       playAtUs: Math.round(this.deps.now() * 1000), durationSamples: 0, packets: []
     })
     await this.deps.link.publish(this.topic, end, { qos: 0 }).catch(() => undefined)
-    for (const d of this.delivery.values()) d.framesExpected = seq
+    for (const n of this.members) {
+      const d = this.delivery.get(n)
+      if (d !== undefined) d.framesExpected = seq
+    }
     // The END frame already ends playback; the stop command is the belt to its braces, not waited for.
     for (const n of this.nodes()) void this.deps.commands.send(n, { type: 'stop', session: this.spec.id }, 2000)
     this.paced = true
@@ -219,13 +222,12 @@ export class BroadcastSession {
     this.record.endReason ??= 'end of media'
     this.record.endedAt = iso(this.deps.now())
     this.members.clear()
-    const snap = this.changed()
-    this.resolveFinished(snap)
+    const snap = this.snapshot()
+    // Resolve only once the final record is saved (or its save failed), so nobody reads a stale one.
+    void this.deps.onChange(snap).finally(() => this.resolveFinished(snap))
   }
 
-  private changed (): BroadcastRecord {
-    const snap = this.snapshot()
-    this.deps.onChange(snap)
-    return snap
+  private changed (): void {
+    void this.deps.onChange(this.snapshot())
   }
 }

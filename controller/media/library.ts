@@ -15,6 +15,17 @@ export class MediaLibrary {
   readonly mediaDir: string
   readonly tmpDir: string
   private readonly frameCache = new Map<string, { frames: MediaFrame[], channels: number }>()
+  /**
+   * Encodes run one at a time: each is a full decode of up to an hour of audio, and on two cores several at
+   * once would compete with the real-time frame pacing of the broadcasts on air.
+   */
+  private encodeQueue: Promise<unknown> = Promise.resolve()
+
+  private async oneAtATime<T> (job: () => Promise<T>): Promise<T> {
+    const run = this.encodeQueue.then(job, job)
+    this.encodeQueue = run.catch(() => undefined)
+    return await run
+  }
 
   constructor (dataDir: string, private readonly settings: AudioSettings) {
     this.mediaDir = path.join(dataDir, 'media')
@@ -45,7 +56,7 @@ export class MediaLibrary {
         throw apiError('AUDIO_TOO_LARGE', { detail: `the limit is ${Math.round(this.settings.maxBytes / 1024 / 1024)} MB` })
       }
       const { size } = await fs.stat(tmp)
-      const result = await prepareMedia(tmp, out, this.settings)
+      const result = await this.oneAtATime(async () => await prepareMedia(tmp, out, this.settings))
       return {
         id,
         name: path.parse(filename).name.slice(0, 200) || id,

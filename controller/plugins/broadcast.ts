@@ -7,7 +7,7 @@ import { verifySecret } from '../auth/secrets.js'
 import { Presence } from '../nodes/presence.js'
 import { CommandBus } from '../engine/commands.js'
 import { Engine } from '../engine/engine.js'
-import { recordBroadcast } from '../store/broadcasts.js'
+import { closeInterrupted, recordBroadcast } from '../store/broadcasts.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -26,6 +26,8 @@ export const MQTT_WS_PATH = '/mqtt'
  */
 export default fp(async (app: FastifyInstance, opts: { now: () => number }) => {
   const { config, store, log } = app
+  const interrupted = await closeInterrupted(store, new Date(opts.now()))
+  if (interrupted > 0) log.warn({ count: interrupted }, 'broadcasts cut off by the last shutdown were marked failed')
   // Late-bound: the broker's ACL asks the engine, and the engine publishes through the broker.
   let engine: Engine | undefined
   const broker = await startEmbeddedBroker({
@@ -48,7 +50,7 @@ export default fp(async (app: FastifyInstance, opts: { now: () => number }) => {
     joinTimeoutMs: config.joinTimeoutMs,
     reportGraceMs: config.reportGraceMs,
     isOnline: nodeId => presence.get(nodeId).online,
-    onChange: record => { void recordBroadcast(store, record, log) }
+    onChange: async record => { await recordBroadcast(store, record, log) }
   })
   broker.link.onClient((event, nodeId) => {
     if (event === 'connected') presence.connected(nodeId)

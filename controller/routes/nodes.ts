@@ -66,7 +66,11 @@ const nodes: FastifyPluginAsyncTypebox = async app => {
       id: newId('n'), name, zoneId: req.body.zoneId, location: req.body.location ?? null,
       secretHash: hashSecret(password), volume: 80, createdAt: new Date().toISOString()
     }
-    await store.update(db => { nameMustBeFree(name); db.nodes.push(node) })
+    await store.update(db => {
+      if (!db.zones.some(z => z.id === node.zoneId)) throw apiError('ZONE_NOT_FOUND', { id: node.zoneId })
+      if (db.nodes.some(n => n.name === name)) throw apiError('NODE_NAME_TAKEN', { name })
+      db.nodes.push(node)
+    })
     req.log.info({ nodeId: node.id, zoneId: node.zoneId }, 'node provisioned')
     return await reply.status(201).send({ node: view(node), credentials: credentials(node.id, password) })
   })
@@ -85,6 +89,9 @@ const nodes: FastifyPluginAsyncTypebox = async app => {
     const node = await store.update(db => {
       const n = db.nodes.find(n => n.id === req.params.id)
       if (n === undefined) throw apiError('NODE_NOT_FOUND', { id: req.params.id })
+      // Checked again inside the update, against concurrent requests.
+      if (zoneId !== undefined && !db.zones.some(z => z.id === zoneId)) throw apiError('ZONE_NOT_FOUND', { id: zoneId })
+      if (name !== undefined && db.nodes.some(x => x.id !== n.id && x.name === name.trim())) throw apiError('NODE_NAME_TAKEN', { name })
       if (name !== undefined) n.name = name.trim()
       if (zoneId !== undefined) n.zoneId = zoneId
       if (location !== undefined) n.location = location

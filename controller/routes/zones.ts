@@ -47,6 +47,7 @@ const zones: FastifyPluginAsyncTypebox = async app => {
     const name = req.body.name.trim()
     checkFree(name, req.params.id)
     return await store.update(db => {
+      if (db.zones.some(z => z.id !== req.params.id && sameName(z.name, name))) throw apiError('ZONE_NAME_TAKEN', { name })
       const z = db.zones.find(z => z.id === req.params.id)
       if (z === undefined) throw apiError('ZONE_NOT_FOUND', { id: req.params.id })
       z.name = name
@@ -60,7 +61,12 @@ const zones: FastifyPluginAsyncTypebox = async app => {
     const z = find(req.params.id)
     const count = store.data.nodes.filter(n => n.zoneId === z.id).length
     if (count > 0) throw apiError('ZONE_NOT_EMPTY', { name: z.name, count })
-    await store.update(db => { db.zones = db.zones.filter(x => x.id !== z.id) })
+    await store.update(db => {
+      // Checked again inside the update: a node may have been added to the zone meanwhile.
+      const left = db.nodes.filter(n => n.zoneId === z.id).length
+      if (left > 0) throw apiError('ZONE_NOT_EMPTY', { name: z.name, count: left })
+      db.zones = db.zones.filter(x => x.id !== z.id)
+    })
     return await reply.status(204).send(null)
   })
 }

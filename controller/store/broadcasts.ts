@@ -17,3 +17,21 @@ export async function recordBroadcast (store: Store, record: BroadcastRecord, lo
     log.error({ err, broadcast: record.id }, 'store: could not record the broadcast; it plays on')
   }
 }
+
+/**
+ * At start-up no session is running, so a record still 'starting' or 'playing' was cut off by a crash or a
+ * power cut: it is closed as failed, with the reason, instead of showing as on air for ever.
+ */
+export async function closeInterrupted (store: Store, now: Date): Promise<number> {
+  const open = store.data.broadcasts.filter(b => b.state === 'starting' || b.state === 'playing').length
+  if (open === 0) return 0
+  await store.update(db => {
+    for (const b of db.broadcasts) {
+      if (b.state !== 'starting' && b.state !== 'playing') continue
+      b.state = 'failed'
+      b.endReason = 'the controller stopped during the broadcast'
+      b.endedAt = now.toISOString()
+    }
+  })
+  return open
+}
