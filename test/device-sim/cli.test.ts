@@ -1,12 +1,10 @@
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
+import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { parseCliArgs, runCli, type FleetReport } from '../../device-sim/index.js'
-import { startBroker, type TestBroker } from './helpers/broker.js'
-import { startStubController } from './helpers/controller.js'
-
-const TOKEN = 'cli-token'
+import { startController, waitFor, type TestController } from '../helpers/controller.js'
 
 function io (signal = new AbortController().signal): { out: string[], err: string[], io: Parameters<typeof runCli>[2] } {
   const out: string[] = []
@@ -39,28 +37,31 @@ describe('CLI arguments', () => {
   })
 })
 
+/** The CLI against the real controller on a real HTTP port, as a tester runs `npm run sim`. */
 describe('CLI run', () => {
   let dir: string
-  let users: Record<string, string>
-  let broker: TestBroker
-  let controller: Awaited<ReturnType<typeof startStubController>>
+  let c: TestController
+  let url: string
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'loa-sim-cli-'))
-    users = {}
-    broker = await startBroker(users)
-    controller = await startStubController({ token: TOKEN, mqttPort: broker.port, users })
+    c = await startController()
+    url = await c.app.listen({ host: '127.0.0.1', port: 0 })
   })
   afterEach(async () => {
-    await controller.close()
-    await broker.close()
+    await c.close()
     await rm(dir, { recursive: true, force: true })
   })
+
+  async function onlineAtController (): Promise<number> {
+    const r = await c.api('GET', '/api/v1/nodes')
+    return r.json<{ items: Array<{ online: boolean }> }>().items.filter(n => n.online).length
+  }
 
   it('runs the nodes for --duration, prints the tables and writes the JSON report atomically', async () => {
     const reportPath = join(dir, 'report.json')
     const r = io()
-    const code = await runCli(['--controller', controller.url, '--nodes', '3', '--zones', 'a,b', '--duration', '0.5', '--interval', '0.2', '--report', reportPath], { LOA_TOKEN: TOKEN }, r.io)
+    const code = await runCli(['--controller', url, '--nodes', '3', '--zones', 'a,b', '--duration', '0.5', '--interval', '0.2', '--report', reportPath], { LOA_TOKEN: c.token }, r.io)
     expect(r.err).toEqual([])
     expect(code).toBe(0)
     const out = r.out.join('\n')
@@ -69,21 +70,37 @@ describe('CLI run', () => {
     const report = JSON.parse(await readFile(reportPath, 'utf8')) as FleetReport
     expect(report.nodes.map(n => n.name)).toEqual(['sim-a-001', 'sim-b-001', 'sim-a-002'])
     expect(report.nodesOnline).toBe(0)
+    expect(report.mqttUrl).toBe(c.mqttUrl)
     expect(await readdir(dir)).toEqual(['report.json'])
+    // The nodes said goodbye on the way out; the controller agrees they are gone.
+    await waitFor(async () => await onlineAtController() === 0 ? true : undefined, 5000, 'the nodes to go offline')
   })
 
   it('stops when its signal aborts', async () => {
     const stop = new AbortController()
     const r = io(stop.signal)
-    const running = runCli(['--controller', controller.url, '--token', TOKEN, '--nodes', '1', '--zones', 'a'], {}, r.io)
-    await broker.waitFor(() => broker.connects.length === 1 ? true : undefined, 'the node to connect')
+    const running = runCli(['--controller', url, '--token', c.token, '--nodes', '1', '--zones', 'a'], {}, r.io)
+    await waitFor(async () => await onlineAtController() === 1 ? true : undefined, 5000, 'the node online at the controller')
     stop.abort()
     expect(await running).toBe(0)
+    expect(r.out.join('\n')).toMatch(/sim-a-001/)
   })
 
   it('exits 1 with the controller error when the token is refused', async () => {
     const r = io()
-    expect(await runCli(['--controller', controller.url, '--token', 'nope', '--nodes', '1', '--zones', 'a'], {}, r.io)).toBe(1)
-    expect(r.err.join('\n')).toMatch(/AUTH_REQUIRED/)
+    expect(await runCli(['--controller', url, '--token', 'nope', '--nodes', '1', '--zones', 'a'], {}, r.io)).toBe(1)
+    expect(r.err.join('\n')).toMatch(/AUTH_INVALID/)
+  })
+
+  it('exits 1 naming the cause when nothing listens at --controller', async () => {
+    // A port that was just free: bound by the OS, then released, so a connection to it is refused.
+    const probe = createServer()
+    await new Promise<void>(resolve => probe.listen(0, '127.0.0.1', resolve))
+    const port = (probe.address() as AddressInfo).port
+    await new Promise<void>(resolve => probe.close(() => resolve()))
+    const r = io()
+    expect(await runCli(['--controller', `http://127.0.0.1:${port}`, '--token', c.token, '--nodes', '1', '--zones', 'a'], {}, r.io)).toBe(1)
+    expect(r.err.join('\n')).toMatch(/HTTP_UNREACHABLE/)
+    expect(r.err.join('\n')).toMatch(/ECONNREFUSED/)
   })
 })

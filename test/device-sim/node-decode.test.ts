@@ -1,16 +1,16 @@
-import { execFile } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { ParsedOpus } from '../../audio/index.js'
 import type { FrameInput } from '../../protocol/index.js'
 import { SimNode, type SessionReport } from '../../device-sim/index.js'
+import { FFMPEG } from '../helpers/audio-fixtures.js'
+import { decodeToFloat } from '../helpers/signal.js'
 import { playCommand, startBroker, type TestBroker } from './helpers/broker.js'
-import { clipFrames } from './helpers/frames.js'
+import { clipFrames, opusClip } from './helpers/frames.js'
 import { captureLog } from './helpers/log.js'
-import { makeSineClip, readOpusClip, type OpusClip } from './helpers/ogg-opus.js'
 
 const ID = 'node-d'
 const PASSWORD = 'pw'
@@ -36,26 +36,20 @@ function correlation (a: Float32Array, b: Float32Array): number {
   return ab / Math.sqrt(aa * bb)
 }
 
-async function decodeWithFfmpeg (path: string): Promise<Float32Array> {
-  const ffmpeg = (await import('@ffmpeg-installer/ffmpeg')).path
-  const { stdout } = await promisify(execFile)(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-i', path, '-f', 'f32le', '-ac', '1', '-ar', '48000', '-'], { encoding: 'buffer', maxBuffer: 64 << 20 })
-  return new Float32Array(stdout.buffer.slice(stdout.byteOffset, stdout.byteOffset + stdout.byteLength))
-}
-
 describe('SimNode with decode: true', () => {
   let clipDir: string
   let dir: string
   let monoPath: string
-  let mono: OpusClip
-  let stereo: OpusClip
+  let mono: ParsedOpus
+  let stereo: ParsedOpus
   let broker: TestBroker
   let node: SimNode
 
   beforeAll(async () => {
     clipDir = await mkdtemp(join(tmpdir(), 'loa-sim-clips-'))
-    monoPath = await makeSineClip(clipDir, { seconds: 2 })
-    mono = await readOpusClip(monoPath)
-    stereo = await readOpusClip(await makeSineClip(clipDir, { seconds: 1, channels: 2 }))
+    monoPath = join(clipDir, 'mono-2s.opus')
+    mono = await opusClip(monoPath, { seconds: 2 })
+    stereo = await opusClip(join(clipDir, 'stereo-1s.opus'), { seconds: 1, channels: 2 })
   })
   afterAll(async () => { await rm(clipDir, { recursive: true, force: true }) })
 
@@ -71,11 +65,11 @@ describe('SimNode with decode: true', () => {
     await rm(dir, { recursive: true, force: true })
   })
 
-  async function broadcast (clip: OpusClip, skip: (f: FrameInput) => boolean = () => false): Promise<{ session: string, frames: FrameInput[], report: SessionReport }> {
+  async function broadcast (clip: ParsedOpus, skip: (f: FrameInput) => boolean = () => false): Promise<{ session: string, frames: FrameInput[], report: SessionReport }> {
     const session = randomUUID()
     const frames = clipFrames(clip, { session, startUs: (Date.now() + 1500) * 1000 })
     const ended = new Promise<SessionReport>(resolve => node.events.on('session-end', r => { if (r.session === session) resolve(r) }))
-    await broker.command(ID, playCommand(session, { codec: { name: 'opus', sampleRate: 48_000, channels: clip.channels } }))
+    await broker.command(ID, playCommand(session, { codec: { name: 'opus', sampleRate: 48_000, channels: clip.head.channels } }))
     await broker.waitFor(() => broker.messages(ID, 'reply').length > 0 ? true : undefined, 'play reply')
     for (const f of frames) if (!skip(f)) await broker.frame(f)
     return { session, frames, report: await ended }
@@ -88,12 +82,12 @@ describe('SimNode with decode: true', () => {
     expect(audio).toBeDefined()
     const pcm = audio as Float32Array
     const kept = frames.reduce((n, f) => n + f.durationSamples, 0)
-    expect(kept).toBe(mono.keptSamples)
+    expect(kept).toBe(mono.totalSamples)
     expect(Math.abs(pcm.length - kept)).toBeLessThanOrEqual(1)
     expect(Math.abs(pcm.length / 48_000 - 2)).toBeLessThan(0.01)
     expect(rms(pcm)).toBeGreaterThan(0.05)
     // Sample-accurate placement: the time line matches ffmpeg's own decode of the same file.
-    const reference = await decodeWithFfmpeg(monoPath)
+    const reference = await decodeToFloat(FFMPEG, monoPath)
     expect(Math.abs(reference.length - pcm.length)).toBeLessThanOrEqual(1)
     expect(correlation(pcm, reference)).toBeGreaterThan(0.99)
   })

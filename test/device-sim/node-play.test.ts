@@ -3,12 +3,12 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { ParsedOpus } from '../../audio/index.js'
 import { encodeFrame, parseNodeEvent, parseReply, parseTelemetry, streamTopic, type FrameInput } from '../../protocol/index.js'
 import { SimNode } from '../../device-sim/index.js'
 import { playCommand, startBroker, type TestBroker } from './helpers/broker.js'
-import { clipFrames } from './helpers/frames.js'
+import { clipFrames, opusClip } from './helpers/frames.js'
 import { captureLog, type LogEntry } from './helpers/log.js'
-import { makeSineClip, readOpusClip, type OpusClip } from './helpers/ogg-opus.js'
 
 const ID = 'node-p'
 const PASSWORD = 'pw'
@@ -19,14 +19,14 @@ type Event = { type: string, session: string, [k: string]: unknown }
 
 describe('SimNode playback over MQTT', () => {
   let dir: string
-  let clip: OpusClip
+  let clip: ParsedOpus
   let broker: TestBroker
   let node: SimNode
   let logs: LogEntry[]
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'loa-sim-play-'))
-    clip = await readOpusClip(await makeSineClip(dir, { seconds: 2 }))
+    clip = await opusClip(join(dir, 'tone-2s.opus'), { seconds: 2 })
   })
   afterAll(async () => { await rm(dir, { recursive: true, force: true }) })
 

@@ -1,32 +1,39 @@
 import { randomUUID } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { cutFrames, parseOggOpus, type ParsedOpus } from '../../../audio/index.js'
+import { playTimesUs } from '../../../controller/engine/pacer.js'
 import type { FrameInput } from '../../../protocol/index.js'
-import { packetSamples, type OpusClip } from './ogg-opus.js'
+import { sineClip } from '../../helpers/audio-fixtures.js'
 
 /**
- * Cuts a clip into Loa frames the way the controller is meant to: several packets per frame, pre-skip in
- * the first frame, end trimming in the last, each frame stamped at the time its first kept sample is due.
+ * A 440 Hz tone encoded by real ffmpeg to Ogg Opus (48 kHz, 20 ms packets, as the controller's own encoder
+ * writes) and parsed by audio/, so node tests get real Opus packets without a controller in the loop.
  */
-export function clipFrames (clip: OpusClip, opts: { session?: string, startUs: number, packetsPerFrame?: number }): FrameInput[] {
+export async function opusClip (path: string, o: { seconds: number, channels?: 1 | 2 }): Promise<ParsedOpus> {
+  await sineClip(path, {
+    seconds: o.seconds, channels: o.channels, rate: 48_000,
+    encode: ['-c:a', 'libopus', '-b:a', '32k', '-frame_duration', '20']
+  })
+  return parseOggOpus(await readFile(path))
+}
+
+/**
+ * Cuts a clip into Loa frames with audio/'s cutFrames and stamps them as the controller's engine does (its
+ * playTimesUs): seq from 0, END on the last, each frame due when its first kept sample is. Default 100 ms
+ * frames, so a 2 s clip gives a test a score of frames to drop, delay or reorder.
+ */
+export function clipFrames (clip: ParsedOpus, opts: { session?: string, startUs: number, frameMs?: number }): FrameInput[] {
   const session = opts.session ?? randomUUID()
-  const per = opts.packetsPerFrame ?? 5
-  const frames: FrameInput[] = []
-  let keptSoFar = 0
-  for (let i = 0; i < clip.packets.length; i += per) {
-    const packets = clip.packets.slice(i, i + per)
-    const total = packets.reduce((n, p) => n + packetSamples(p), 0)
-    const skipSamples = i === 0 ? clip.preSkip : 0
-    const durationSamples = Math.max(0, Math.min(total - skipSamples, clip.keptSamples - keptSoFar))
-    frames.push({
-      session,
-      seq: frames.length,
-      end: i + per >= clip.packets.length,
-      channels: clip.channels,
-      skipSamples,
-      playAtUs: opts.startUs + Math.round(keptSoFar * 1_000_000 / 48_000),
-      durationSamples,
-      packets
-    })
-    keptSoFar += durationSamples
-  }
-  return frames
+  const frames = cutFrames(clip, opts.frameMs ?? 100)
+  const times = playTimesUs(opts.startUs / 1000, frames)
+  return frames.map((f, seq) => ({
+    session,
+    seq,
+    end: seq === frames.length - 1,
+    channels: clip.head.channels,
+    skipSamples: f.skipSamples,
+    playAtUs: times[seq] ?? 0,
+    durationSamples: f.durationSamples,
+    packets: f.packets
+  }))
 }
