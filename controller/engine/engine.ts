@@ -1,82 +1,191 @@
 import { randomUUID } from 'node:crypto'
 import type { NodeEvent } from '../../protocol/index.js'
 import type { BroadcastRecord } from '../store/schema.js'
-import { BroadcastSession, type SessionDeps, type SessionSpec } from './session.js'
+import { Broadcast, type BroadcastRequest } from './broadcast.js'
+import { StreamSession, type StreamDeps } from './stream.js'
 
-export type EngineDeps = SessionDeps
+export interface EngineDeps extends StreamDeps {
+  /** Whether a node is connected now; an offline node is recorded as such and not waited for. */
+  isOnline: (nodeId: string) => boolean
+  /** Persists a broadcast record; never rejects. */
+  onChange: (record: BroadcastRecord) => Promise<void>
+}
+
+interface Holder { broadcast: Broadcast, stream: StreamSession, firstFrame: number }
+interface WaitEntry { broadcast: Broadcast, position: number, since: number, timer?: NodeJS.Timeout }
 
 /**
- * The broadcast engine: the registry of running sessions and of which node belongs to which session.
- * A node plays one session at a time. For now a newer session takes a busy node (the older one records it as
- * pre-empted); priorities and queueing (issue #3) replace this rule in `claim()` without touching sessions.
+ * The broadcast engine: arbitration per node, by priority (higher is more urgent), as PA systems do it.
+ * For each node a broadcast wants:
+ * - idle: it plays at once (nodes that are free start together: "go partial");
+ * - busy with something less urgent: that is pre-empted on this node, and resumes, restarts or is cancelled
+ *   there per its own policy once the node is free again;
+ * - busy with equal priority: it queues behind, first come first served;
+ * - busy with something more urgent: it waits up to its `maxWaitMs`, then is skipped on that node.
+ * Nodes freed at the same moment for the same broadcast and position share one stream.
  */
 export class Engine {
-  private readonly sessions = new Map<string, BroadcastSession>()
-  private readonly owner = new Map<string, BroadcastSession>()
+  private readonly broadcasts = new Map<string, Broadcast>()
+  private readonly streams = new Map<string, StreamSession>()
+  private readonly owner = new Map<string, Holder>()
+  private readonly queues = new Map<string, WaitEntry[]>()
+  private readonly freed = new Set<string>()
+  private flushing = false
 
   constructor (private readonly deps: EngineDeps) {}
 
-  /** Starts a session; resolves once the nodes were asked to join and pacing has begun. */
-  async start (spec: Omit<SessionSpec, 'id'>): Promise<BroadcastSession> {
-    const session = new BroadcastSession({ ...spec, id: randomUUID() }, this.deps)
-    this.sessions.set(session.id, session)
-    for (const nodeId of spec.nodeIds) this.claim(nodeId, session)
-    void session.finished.then(() => this.forget(session))
-    await session.start()
-    return session
+  /** Starts a broadcast; resolves once the free nodes were asked to join and pacing has begun. */
+  async start (req: BroadcastRequest): Promise<Broadcast> {
+    const b = new Broadcast(req, this.deps.now, this.deps.onChange)
+    this.broadcasts.set(b.id, b)
+    void b.finished.then(() => this.broadcasts.delete(b.id))
+    b.save()
+    const now = this.deps.now()
+    const immediate: string[] = []
+    for (const nodeId of req.nodeIds) {
+      if (!this.deps.isOnline(nodeId)) { b.setStatus(nodeId, 'offline', 'not connected at the start'); continue }
+      const holder = this.owner.get(nodeId)
+      if (holder === undefined) immediate.push(nodeId)
+      else if (req.priority > holder.broadcast.priority) { this.preempt(nodeId, holder); immediate.push(nodeId) }
+      else this.wait(nodeId, b, 0, now, req.priority === holder.broadcast.priority ? undefined : req.maxWaitMs)
+    }
+    if (immediate.length > 0) await this.startStream(b, immediate, 0)
+    b.checkDone()
+    return b
   }
 
-  get (id: string): BroadcastSession | undefined {
-    return this.sessions.get(id)
+  get (id: string): Broadcast | undefined {
+    return this.broadcasts.get(id)
   }
 
-  active (): BroadcastSession[] {
-    return [...this.sessions.values()]
+  active (): Broadcast[] {
+    return [...this.broadcasts.values()]
   }
 
-  /** For the broker's ACL: may this node subscribe to this session's stream? */
-  isSessionTarget (sessionId: string, nodeId: string): boolean {
-    return this.sessions.get(sessionId)?.hasNode(nodeId) ?? false
+  /** For the broker's ACL: may this node subscribe to this stream? */
+  isSessionTarget (streamId: string, nodeId: string): boolean {
+    return this.streams.get(streamId)?.hasNode(nodeId) ?? false
   }
 
-  sessionOfNode (nodeId: string): BroadcastSession | undefined {
-    const s = this.owner.get(nodeId)
-    return s?.hasNode(nodeId) === true ? s : undefined
+  /** The broadcast a node is playing now, if any. */
+  broadcastOfNode (nodeId: string): Broadcast | undefined {
+    return this.owner.get(nodeId)?.broadcast
   }
 
-  sessionUsingMedia (mediaId: string): BroadcastSession | undefined {
-    return this.active().find(s => s.mediaId === mediaId && !s.ended)
+  broadcastUsingMedia (mediaId: string): Broadcast | undefined {
+    return this.active().find(b => !b.isEnded && b.req.playlist.includes(mediaId))
   }
 
   nodeEvent (nodeId: string, e: NodeEvent): void {
-    this.sessions.get(e.session)?.nodeEvent(nodeId, e)
+    this.streams.get(e.session)?.nodeEvent(nodeId, e)
   }
 
-  /** The node is gone (deleted): take it out of whatever it plays. */
+  /** The node is gone (deleted): take it out of what it plays and of every queue. */
   releaseNode (nodeId: string): void {
-    this.owner.get(nodeId)?.release(nodeId, 'stopped')
-    this.owner.delete(nodeId)
+    const holder = this.owner.get(nodeId)
+    if (holder !== undefined) {
+      if (holder.stream.release(nodeId, 'stopped') !== null) holder.broadcast.setStatus(nodeId, 'stopped', 'node deleted')
+      this.owner.delete(nodeId)
+    }
+    for (const e of this.queues.get(nodeId) ?? []) {
+      clearTimeout(e.timer)
+      e.broadcast.setStatus(nodeId, 'stopped', 'node deleted')
+      e.broadcast.checkDone()
+    }
+    this.queues.delete(nodeId)
+    holder?.broadcast.checkDone()
   }
 
-  async stop (sessionId: string, reason: string): Promise<BroadcastRecord | undefined> {
-    const s = this.sessions.get(sessionId)
-    if (s === undefined) return undefined
-    await s.stop(reason)
-    return await s.finished
+  async stop (id: string, reason: string): Promise<BroadcastRecord | undefined> {
+    const b = this.broadcasts.get(id)
+    if (b === undefined) return undefined
+    b.stopReason ??= reason
+    for (const [nodeId, entries] of this.queues) {
+      const mine = entries.filter(e => e.broadcast === b)
+      for (const e of mine) { clearTimeout(e.timer); b.setStatus(nodeId, 'stopped', reason) }
+      this.queues.set(nodeId, entries.filter(e => e.broadcast !== b))
+    }
+    await Promise.all(b.streams().map(async s => await s.stop(reason)))
+    b.checkDone()
+    return await b.finished
   }
 
   async close (): Promise<void> {
-    await Promise.all(this.active().map(async s => await this.stop(s.id, 'controller shutting down')))
+    await Promise.all(this.active().map(async b => await this.stop(b.id, 'controller shutting down')))
   }
 
-  private claim (nodeId: string, session: BroadcastSession): void {
-    const previous = this.owner.get(nodeId)
-    if (previous !== undefined && previous !== session) previous.release(nodeId, 'preempted')
-    this.owner.set(nodeId, session)
+  private preempt (nodeId: string, holder: Holder): void {
+    const { broadcast: victim, stream, firstFrame } = holder
+    const cutAt = stream.release(nodeId, 'preempted')
+    this.owner.delete(nodeId)
+    if (cutAt === null) return // it had already played its part to the end
+    const at = firstFrame + cutAt
+    victim.interrupted(nodeId)
+    const policy = victim.req.onInterrupt
+    if (policy === 'cancel') { victim.setStatus(nodeId, 'preempted', 'pre-empted by a more urgent broadcast'); return }
+    // Resume waits for the node however long the urgent broadcast lasts: that is what "resume" promises.
+    this.wait(nodeId, victim, policy === 'resume' ? at : 0, this.deps.now(), undefined)
   }
 
-  private forget (session: BroadcastSession): void {
-    this.sessions.delete(session.id)
-    for (const [nodeId, s] of this.owner) if (s === session) this.owner.delete(nodeId)
+  private wait (nodeId: string, b: Broadcast, position: number, since: number, maxWaitMs: number | undefined): void {
+    const entry: WaitEntry = { broadcast: b, position, since }
+    if (maxWaitMs !== undefined) {
+      entry.timer = setTimeout(() => {
+        const q = this.queues.get(nodeId) ?? []
+        if (!q.includes(entry)) return
+        this.queues.set(nodeId, q.filter(e => e !== entry))
+        b.setStatus(nodeId, 'skipped', `busy with a more urgent broadcast for over ${Math.round(maxWaitMs / 1000)} s`)
+        b.checkDone()
+      }, maxWaitMs)
+    }
+    const q = this.queues.get(nodeId) ?? []
+    q.push(entry)
+    this.queues.set(nodeId, q)
+    b.setStatus(nodeId, 'waiting')
+  }
+
+  private async startStream (b: Broadcast, nodeIds: string[], position: number): Promise<void> {
+    const stream: StreamSession = new StreamSession({
+      id: randomUUID(), nodeIds, frames: b.req.frames.slice(position), channels: b.req.channels, priority: b.priority,
+      notBefore: position === 0 ? b.req.scheduledAt : undefined
+    }, this.deps, {
+      onNodeFree: nodeId => this.nodeFree(nodeId, stream),
+      onNodeDone: r => { b.nodeDone(stream.id, r); b.checkDone() },
+      onStarted: (nodeId, t) => b.nodeStarted(nodeId, t),
+      onEnd: s => { this.streams.delete(stream.id); b.streamEnded(stream, s.framesSent); b.checkDone() }
+    })
+    this.streams.set(stream.id, stream)
+    for (const n of nodeIds) this.owner.set(n, { broadcast: b, stream, firstFrame: position })
+    b.streamStarted(stream, position, nodeIds)
+    await stream.start()
+  }
+
+  /** A node left a stream; whoever waits for it gets it, batched so nodes freed together share a stream. */
+  private nodeFree (nodeId: string, stream: StreamSession): void {
+    if (this.owner.get(nodeId)?.stream === stream) this.owner.delete(nodeId)
+    this.freed.add(nodeId)
+    if (this.flushing) return
+    this.flushing = true
+    setImmediate(() => { this.flushing = false; void this.flush() })
+  }
+
+  private async flush (): Promise<void> {
+    const groups = new Map<string, { b: Broadcast, position: number, nodes: string[] }>()
+    for (const nodeId of this.freed) {
+      if (this.owner.has(nodeId)) continue
+      const q = this.queues.get(nodeId) ?? []
+      // Most urgent first; first come, first served among equals.
+      q.sort((x, y) => y.broadcast.priority - x.broadcast.priority || x.since - y.since)
+      const next = q.shift()
+      if (next === undefined) continue
+      clearTimeout(next.timer)
+      if (!this.deps.isOnline(nodeId)) { next.broadcast.setStatus(nodeId, 'offline', 'went offline while waiting'); next.broadcast.checkDone(); continue }
+      const key = `${next.broadcast.id}:${next.position}`
+      const g = groups.get(key) ?? { b: next.broadcast, position: next.position, nodes: [] }
+      g.nodes.push(nodeId)
+      groups.set(key, g)
+    }
+    this.freed.clear()
+    await Promise.all([...groups.values()].map(async g => await this.startStream(g.b, g.nodes, g.position)))
   }
 }

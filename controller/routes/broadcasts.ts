@@ -11,7 +11,9 @@ const PlayBody = Type.Object({
   mediaId: Type.String({ minLength: 1 }),
   zones: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { maxItems: 500, uniqueItems: true })),
   nodes: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { maxItems: 5000, uniqueItems: true })),
-  priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 255, default: 100 }))
+  priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 255, default: 100, description: 'higher is more urgent; 200 and above is the emergency band' })),
+  onInterrupt: Type.Optional(Type.Union([Type.Literal('resume'), Type.Literal('restart'), Type.Literal('cancel')], { default: 'resume', description: 'what a node does with this broadcast after a more urgent one cut it' })),
+  maxWaitS: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600, default: 300, description: 'how long to wait for a node busy with something more urgent before skipping it' }))
 }, { additionalProperties: false })
 
 /** "Play now" and the broadcast history with per-node delivery reports. */
@@ -31,17 +33,18 @@ const broadcasts: FastifyPluginAsyncTypebox = async app => {
       response: { 201: BroadcastView, 400: ErrorResponse, 404: ErrorResponse }
     }
   }, async (req, reply) => {
-    const { mediaId, priority = 100 } = req.body
+    const { mediaId, priority = 100, onInterrupt = 'resume', maxWaitS = 300 } = req.body
     const targets = { zones: req.body.zones ?? [], nodes: req.body.nodes ?? [] }
     const media = store.data.media.find(m => m.id === mediaId)
     if (media === undefined) throw apiError('MEDIA_NOT_FOUND', { id: mediaId })
     const nodeIds = resolveTargets(store.data, targets)
     const { frames, channels } = await library.frames(media, config.frameMs)
-    const session = await engine.start({
-      mediaId, targets, nodeIds, frames, channels, durationMs: media.durationMs, priority
+    const b = await engine.start({
+      origin: { kind: 'api' }, playlist: [mediaId], targets, nodeIds, frames, channels, durationMs: media.durationMs,
+      priority, onInterrupt, maxWaitMs: maxWaitS * 1000
     })
-    req.log.info({ broadcast: session.id, mediaId, nodes: nodeIds.length }, 'broadcast started')
-    return await reply.status(201).send(session.snapshot())
+    req.log.info({ broadcast: b.id, mediaId, nodes: nodeIds.length }, 'broadcast started')
+    return await reply.status(201).send(b.snapshot())
   })
 
   app.get('/broadcasts', {
@@ -54,7 +57,7 @@ const broadcasts: FastifyPluginAsyncTypebox = async app => {
       response: { 200: Type.Object({ items: Type.Array(BroadcastView) }) }
     }
   }, async req => {
-    const live = new Map(engine.active().map(s => [s.id, s.snapshot()]))
+    const live = new Map(engine.active().map(b => [b.id, b.snapshot()]))
     const all = store.data.broadcasts.map(b => live.get(b.id) ?? b)
     for (const [id, s] of live) if (!all.some(b => b.id === id)) all.push(s)
     const items = all

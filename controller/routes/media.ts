@@ -70,7 +70,7 @@ const media: FastifyPluginAsyncTypebox = async app => {
     schema: { tags, security: secured, summary: 'Delete media (refused while it is playing)', params: IdParams, response: { 204: Type.Null(), 404: ErrorResponse, 409: ErrorResponse } }
   }, async (req, reply) => {
     const m = find(req.params.id)
-    const playing = engine.sessionUsingMedia(m.id)
+    const playing = engine.broadcastUsingMedia(m.id)
     if (playing !== undefined) throw apiError('MEDIA_IN_USE', { id: m.id, session: playing.id })
     await store.update(db => { db.media = db.media.filter(x => x.id !== m.id) })
     await library.remove(m)

@@ -15,7 +15,7 @@ export const NodeView = Type.Object({
   lastSeen: NullableString,
   volume: Type.Integer({ description: 'the volume set by staff' }),
   reportedVolume: Type.Union([Type.Integer(), Type.Null()]),
-  playing: Type.Union([Type.String(), Type.Null()], { description: 'broadcast session id' }),
+  playing: Type.Union([Type.String(), Type.Null()], { description: 'id of the broadcast the node plays' }),
   protocol: Type.Union([Type.Integer(), Type.Null()]),
   vendor: NullableString,
   firmware: NullableString

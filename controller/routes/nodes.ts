@@ -40,7 +40,7 @@ const nodes: FastifyPluginAsyncTypebox = async app => {
   const nameMustBeFree = (name: string, except?: string): void => {
     if (store.data.nodes.some(n => n.id !== except && n.name === name)) throw apiError('NODE_NAME_TAKEN', { name })
   }
-  const view = (n: NodeRecord): NodeView => nodeView(n, presence.get(n.id), engine.sessionOfNode(n.id)?.id ?? null)
+  const view = (n: NodeRecord): NodeView => nodeView(n, presence.get(n.id), engine.broadcastOfNode(n.id)?.id ?? null)
   const credentials = (username: string, password: string): Type.Static<typeof Credentials> =>
     ({ username, password, mqttPort: mqtt.port, wsPath: mqtt.wsPath })
 

@@ -23,11 +23,11 @@ export async function recordBroadcast (store: Store, record: BroadcastRecord, lo
  * power cut: it is closed as failed, with the reason, instead of showing as on air for ever.
  */
 export async function closeInterrupted (store: Store, now: Date): Promise<number> {
-  const open = store.data.broadcasts.filter(b => b.state === 'starting' || b.state === 'playing').length
+  const open = store.data.broadcasts.filter(b => b.state === 'waiting' || b.state === 'starting' || b.state === 'playing').length
   if (open === 0) return 0
   await store.update(db => {
     for (const b of db.broadcasts) {
-      if (b.state !== 'starting' && b.state !== 'playing') continue
+      if (b.state !== 'waiting' && b.state !== 'starting' && b.state !== 'playing') continue
       b.state = 'failed'
       b.endReason = 'the controller stopped during the broadcast'
       b.endedAt = now.toISOString()

@@ -47,45 +47,70 @@ export const MediaRecord = Type.Object({
 })
 export type MediaRecord = Static<typeof MediaRecord>
 
+export const DeliveryStatus = Type.Union([
+  Type.Literal('offline'), Type.Literal('waiting'), Type.Literal('playing'), Type.Literal('completed'),
+  Type.Literal('preempted'), Type.Literal('skipped'), Type.Literal('stopped'), Type.Literal('refused'),
+  Type.Literal('no_report')
+])
+export type DeliveryStatus = Static<typeof DeliveryStatus>
+
+/**
+ * One node's part in a broadcast. offline: not connected at the start; waiting: busy with a broadcast of
+ * equal or higher priority; playing; completed: played to the end; preempted: cut by a more urgent broadcast
+ * and not resumed (policy cancel); skipped: waited longer than allowed; stopped: staff stopped it; refused:
+ * the node said no; no_report: played, but never sent its figures. Requested versus delivered time is what
+ * the reports sum.
+ */
 export const NodeDelivery = Type.Object({
   nodeId: Type.String(),
-  /**
-   * offline: not connected when the broadcast started; joined: acknowledged the play command; no_reply: never
-   * did (still sent the stream); preempted: taken by a later broadcast; no_report: never sent its figures.
-   */
-  status: Type.Union([
-    Type.Literal('pending'), Type.Literal('offline'), Type.Literal('joined'), Type.Literal('no_reply'), Type.Literal('refused'),
-    Type.Literal('playing'), Type.Literal('completed'), Type.Literal('stopped'), Type.Literal('preempted'),
-    Type.Literal('no_report')
-  ]),
+  status: DeliveryStatus,
+  interruptions: Type.Integer({ minimum: 0 }),
   framesExpected: Type.Integer(),
   framesReceived: Type.Union([Type.Integer(), Type.Null()]),
   framesLate: Type.Union([Type.Integer(), Type.Null()]),
   framesMissing: Type.Union([Type.Integer(), Type.Null()]),
+  requestedMs: Type.Integer(),
+  deliveredMs: Type.Integer(),
   firstSampleAt: Type.Union([Type.String(), Type.Null()]),
   finishReason: Type.Union([Type.String(), Type.Null()])
 })
 export type NodeDelivery = Static<typeof NodeDelivery>
 
 export const BroadcastState = Type.Union([
-  Type.Literal('starting'), Type.Literal('playing'), Type.Literal('completed'), Type.Literal('stopped'),
+  Type.Literal('waiting'), Type.Literal('starting'), Type.Literal('playing'), Type.Literal('completed'), Type.Literal('stopped'),
   Type.Literal('failed')
 ])
 export type BroadcastState = Static<typeof BroadcastState>
 
+/** A stream of the broadcast: the nodes that heard the same frames, from `firstFrame` on. */
+export const StreamRecord = Type.Object({
+  id: Type.String(),
+  firstFrame: Type.Integer(),
+  nodes: Type.Integer(),
+  startAt: Type.String(),
+  framesSent: Type.Integer()
+})
+
 export const BroadcastRecord = Type.Object({
   id: Type.String(),
-  mediaId: Type.String(),
+  origin: Type.Object({
+    kind: Type.Union([Type.Literal('api'), Type.Literal('schedule'), Type.Literal('emergency')]),
+    scheduleId: Type.Optional(Type.String())
+  }),
+  mediaId: Type.String({ description: 'the first item of the playlist' }),
+  playlist: Type.Array(Type.String()),
   targets: Type.Object({ zones: Type.Array(Type.String()), nodes: Type.Array(Type.String()) }),
   priority: Type.Integer({ minimum: 0, maximum: 255 }),
   state: BroadcastState,
   createdAt: Type.String(),
+  scheduledAt: Type.Union([Type.String(), Type.Null()]),
   startAt: Type.Union([Type.String(), Type.Null()]),
   endedAt: Type.Union([Type.String(), Type.Null()]),
   endReason: Type.Union([Type.String(), Type.Null()]),
   framesTotal: Type.Integer(),
-  framesSent: Type.Integer(),
+  framesSent: Type.Integer({ description: 'frames published, all streams together' }),
   durationMs: Type.Integer(),
+  streams: Type.Array(StreamRecord),
   delivery: Type.Array(NodeDelivery)
 })
 export type BroadcastRecord = Static<typeof BroadcastRecord>

@@ -14,7 +14,7 @@ describe('controller restart', () => {
   it('closes broadcasts that a crash left on air, and keeps the finished ones as they were', async () => {
     const store = await Store.open(dir)
     const base: BroadcastRecord = {
-      id: '0f8fad5b-d9cb-469f-a165-70867728950e', mediaId: 'm-1', targets: { zones: ['z-1'], nodes: [] }, priority: 100,
+      id: '0f8fad5b-d9cb-469f-a165-70867728950e', origin: { kind: 'api' }, mediaId: 'm-1', playlist: ['m-1'], scheduledAt: null, streams: [], targets: { zones: ['z-1'], nodes: [] }, priority: 100,
       state: 'playing', createdAt: '2026-11-28T05:00:00.000Z', startAt: '2026-11-28T05:00:01.500Z', endedAt: null,
       endReason: null, framesTotal: 50, framesSent: 20, durationMs: 10_000, delivery: []
     }

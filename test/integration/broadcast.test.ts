@@ -79,8 +79,11 @@ describe('one broadcast end to end', () => {
     expect(targeted).toHaveLength(20)
     expect(record.framesTotal).toBeGreaterThanOrEqual(49)
     expect(record.framesSent).toBe(record.framesTotal)
+    // Every node was free, so all 20 share one stream (one publish per frame).
+    expect(record.streams).toHaveLength(1)
+    expect(record.streams[0]).toMatchObject({ nodes: 20, firstFrame: 0, framesSent: record.framesTotal })
     for (const { sim } of targeted) {
-      const r = sim.report(record.id)
+      const r = sim.report(record.streams[0]?.id ?? '')
       expect(r, sim.id).toBeDefined()
       expect(r?.finished).toBe(true)
       expect(r?.reason).toBe('end')
@@ -103,7 +106,8 @@ describe('one broadcast end to end', () => {
     const outside = new Set([...nodes.entries()].filter(([, n]) => n.zone === zoneIds[2]).map(([id]) => id))
     for (const d of record.delivery) {
       expect(outside.has(d.nodeId)).toBe(false)
-      expect(d).toMatchObject({ status: 'completed', framesExpected: record.framesTotal, framesReceived: record.framesTotal, framesMissing: 0, finishReason: 'end' })
+      expect(d).toMatchObject({ status: 'completed', interruptions: 0, framesExpected: record.framesTotal, framesReceived: record.framesTotal, framesMissing: 0, finishReason: 'end' })
+      expect(Math.abs(d.deliveredMs - d.requestedMs)).toBeLessThanOrEqual(200)
       expect(d.firstSampleAt).toBe(record.startAt)
     }
     const listed = record.delivery.map(d => d.nodeId).sort()
@@ -112,7 +116,7 @@ describe('one broadcast end to end', () => {
 
   it('plays audio that matches the loudness-normalised source', async () => {
     const sim = [...nodes.values()][0]?.sim
-    const heard = sim?.audio(record.id)
+    const heard = sim?.audio(record.streams[0]?.id ?? '')
     expect(heard).toBeDefined()
     if (heard === undefined) return
     expect(Math.abs(heard.length / 48 - 10_000)).toBeLessThanOrEqual(100)
@@ -136,7 +140,7 @@ describe('one broadcast end to end', () => {
     client.on('message', (_t, payload) => got.push(payload))
     try {
       // [MQTT-3.9.3] the broker answers a refused subscription with return code 0x80; mqtt.js rejects on it.
-      await expect(client.subscribeAsync(streamTopic(live.id))).rejects.toThrow(/Subscribe error/)
+      await expect(client.subscribeAsync(streamTopic(live.streams[0]?.id ?? ''))).rejects.toThrow(/Subscribe error/)
       await client.subscribeAsync('loa/v1/sessions/+/stream').catch(() => undefined)
       await new Promise(resolve => setTimeout(resolve, 700))
       expect(got).toHaveLength(0)

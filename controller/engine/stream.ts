@@ -1,0 +1,253 @@
+import type { FastifyBaseLogger } from 'fastify'
+import { SAMPLE_RATE, encodeFrame, streamTopic, type NodeEvent } from '../../protocol/index.js'
+import type { BrokerLink } from '../broker/link.js'
+import type { CommandBus } from './commands.js'
+import { Pacer, playTimesUs, type PacedFrame } from './pacer.js'
+
+export interface StreamDeps {
+  link: BrokerLink
+  commands: CommandBus
+  now: () => number
+  log: FastifyBaseLogger
+  leadMs: number
+  joinTimeoutMs: number
+  reportGraceMs: number
+}
+
+/** What one node did with one stream, for the broadcast's record. Counts are null when it never reported. */
+export interface NodeResult {
+  nodeId: string
+  outcome: 'completed' | 'stopped' | 'preempted' | 'refused' | 'no_report'
+  /** Frames this node should have heard from this stream (up to its end, its stop, or its release). */
+  framesExpected: number
+  received: number | null
+  late: number | null
+  /** Audio the node played from this stream, estimated from its counts. */
+  deliveredMs: number
+  reason: string | null
+}
+
+export interface StreamHooks {
+  /** The stream no longer needs the node: it finished playing, or left. The engine may give it to another. */
+  onNodeFree: (nodeId: string) => void
+  /** The node's final figures for this stream (may come after onNodeFree, when its report arrives). */
+  onNodeDone: (result: NodeResult) => void
+  onStarted: (nodeId: string, firstSampleAt: number) => void
+  onEnd: (s: { framesSent: number, stopped: boolean }) => void
+}
+
+export interface StreamSpec {
+  id: string
+  nodeIds: string[]
+  frames: readonly PacedFrame[]
+  channels: number
+  priority: number
+  /** Earliest time (ms) the first sample may be heard, e.g. a schedule's exact time; default now + lead. */
+  notBefore?: number
+  durationMs?: number
+}
+
+/**
+ * One MQTT stream: a set of nodes that hear the same frames at the same moments. Join the nodes, pace the
+ * frames onto the session topic (one publish per frame, whatever the number of nodes), collect each node's
+ * report. Steps: `join -> pace -> drain -> end`; `stop()` cuts in anywhere, `release()` takes one node out.
+ */
+export class StreamSession {
+  readonly topic: string
+  firstPlayAt = 0
+  private readonly members = new Set<string>()
+  /** Nodes that left (released) but whose report may still come. */
+  private readonly leaving = new Map<string, { outcome: NodeResult['outcome'], expected: number }>()
+  private readonly done = new Set<string>()
+  /**
+   * Nodes that played to the end but are handed back only when the whole stream ends: nodes that finish
+   * together then start their next broadcast together, in one stream, in step.
+   */
+  private readonly finishedMembers = new Set<string>()
+  private playAtUs: number[] = []
+  private pacer: Pacer | undefined
+  private drainTimer: NodeJS.Timeout | undefined
+  private framesSent = 0
+  private stopped = false
+  private stopping = false
+  private paced = false
+  private ended = false
+  private readonly frameMs: number
+
+  constructor (private readonly spec: StreamSpec, private readonly deps: StreamDeps, private readonly hooks: StreamHooks) {
+    this.topic = streamTopic(spec.id)
+    for (const n of spec.nodeIds) this.members.add(n)
+    this.firstPlayAt = Math.max(deps.now() + deps.leadMs, spec.notBefore ?? 0)
+    this.playAtUs = playTimesUs(this.firstPlayAt, spec.frames)
+    const samples = spec.frames.reduce((s, f) => s + f.durationSamples, 0)
+    this.frameMs = spec.frames.length === 0 ? 0 : samples / SAMPLE_RATE * 1000 / spec.frames.length
+  }
+
+  get id (): string { return this.spec.id }
+  get priority (): number { return this.spec.priority }
+  get isEnded (): boolean { return this.ended }
+  hasNode (nodeId: string): boolean { return this.members.has(nodeId) }
+  nodes (): string[] { return [...this.members] }
+
+  /** Joins the nodes and starts pacing; the play times were fixed when the stream was made. */
+  async start (): Promise<void> {
+    const { now, leadMs } = this.deps
+    await this.join()
+    if (this.stopped) return
+    if (this.members.size === 0) { this.end(); return }
+    const last = this.spec.frames.length - 1
+    this.pacer = new Pacer(
+      this.playAtUs.map(us => us / 1000 - leadMs),
+      async i => await this.publishFrame(i, i === last),
+      () => this.drain(),
+      now
+    )
+    this.pacer.start()
+  }
+
+  /** Frame index (into this stream's frames) being heard now; where a resume should start again. */
+  positionNow (): number {
+    const nowUs = this.deps.now() * 1000
+    let i = 0
+    while (i + 1 < this.playAtUs.length && (this.playAtUs[i + 1] ?? Infinity) <= nowUs) i++
+    return this.playAtUs.length === 0 || nowUs < (this.playAtUs[0] ?? 0) ? 0 : i
+  }
+
+  /**
+   * Takes one node out (pre-empted by a more urgent broadcast, or stopped); returns the frame it was playing,
+   * or null when it had already finished with this stream.
+   */
+  release (nodeId: string, outcome: 'preempted' | 'stopped'): number | null {
+    const at = this.positionNow()
+    if (this.finishedMembers.delete(nodeId)) { this.hooks.onNodeFree(nodeId); return null }
+    if (!this.members.delete(nodeId)) return null
+    this.leaving.set(nodeId, { outcome, expected: at + 1 })
+    void this.deps.commands.send(nodeId, { type: 'stop', session: this.spec.id }, 2000)
+    // Its report (if any) refines the figures; without one, they are closed after the grace.
+    setTimeout(() => this.closeLeaving(nodeId), this.deps.reportGraceMs).unref()
+    // Nobody left to hear it: stop pacing, but send no END frame (the stop command already cut each node).
+    if (this.members.size === 0 && this.pacer !== undefined && !this.ended) void this.stop('all nodes left', false, false)
+    return at
+  }
+
+  /** Ends the stream early: an END frame tells every node at once, then reports are awaited briefly. */
+  async stop (reason: string, byStaff = true, sendEnd = true): Promise<void> {
+    if (this.ended || this.stopping) return
+    this.stopping = true
+    this.stopped = byStaff
+    this.paced = true
+    this.pacer?.stop()
+    this.deps.log.debug({ stream: this.spec.id, reason }, 'engine: stream stopped')
+    const seq = this.pacer?.sent ?? 0
+    if (sendEnd && seq < this.spec.frames.length) {
+      const end = encodeFrame({
+        end: true, channels: this.spec.channels, skipSamples: 0, session: this.spec.id, seq,
+        playAtUs: Math.round(this.deps.now() * 1000), durationSamples: 0, packets: []
+      })
+      await this.deps.link.publish(this.topic, end, { qos: 0 }).catch(() => undefined)
+    }
+    // The END frame already ends playback; the stop command also cuts what the nodes have buffered.
+    for (const n of this.members) void this.deps.commands.send(n, { type: 'stop', session: this.spec.id }, 2000)
+    this.scheduleEnd(this.members.size === 0 && this.leaving.size === 0 ? 0 : this.deps.reportGraceMs)
+  }
+
+  nodeEvent (nodeId: string, e: NodeEvent): void {
+    if (e.type === 'playback_started') {
+      if (this.members.has(nodeId)) this.hooks.onStarted(nodeId, e.firstSampleAt)
+      return
+    }
+    if (e.type !== 'playback_finished' || this.done.has(nodeId)) return
+    const leaving = this.leaving.get(nodeId)
+    if (!this.members.has(nodeId) && leaving === undefined) return
+    const outcome = leaving?.outcome ?? (e.reason === 'end' ? 'completed' : 'stopped')
+    this.members.delete(nodeId)
+    this.leaving.delete(nodeId)
+    this.report(nodeId, outcome, e.received, e.late, e.reason, leaving?.expected)
+    if (leaving === undefined) this.finishedMembers.add(nodeId)
+    if (this.paced && this.members.size === 0 && this.leaving.size === 0) this.scheduleEnd(0)
+  }
+
+  private report (
+    nodeId: string, outcome: NodeResult['outcome'], received: number | null, late: number | null, reason: string | null,
+    expected = this.framesSent
+  ): void {
+    this.done.add(nodeId)
+    const played = received === null ? 0 : Math.max(0, Math.min(received, expected) - (late ?? 0))
+    this.hooks.onNodeDone({
+      nodeId, outcome, framesExpected: expected, received, late,
+      deliveredMs: Math.round(played * this.frameMs), reason
+    })
+  }
+
+  private closeLeaving (nodeId: string): void {
+    const leaving = this.leaving.get(nodeId)
+    if (leaving === undefined) return
+    this.leaving.delete(nodeId)
+    this.report(nodeId, leaving.outcome, null, null, null, leaving.expected)
+  }
+
+  private async join (): Promise<void> {
+    const { commands, joinTimeoutMs } = this.deps
+    const body = {
+      type: 'play' as const, session: this.spec.id, topic: this.topic,
+      codec: { name: 'opus' as const, sampleRate: SAMPLE_RATE, channels: this.spec.channels },
+      startAt: Math.round(this.firstPlayAt), frames: this.spec.frames.length,
+      durationMs: this.spec.durationMs ?? Math.round(this.frameMs * this.spec.frames.length), priority: this.spec.priority
+    }
+    // Bounded well inside the lead, so a silent node cannot delay everyone's first frame.
+    const timeout = Math.min(joinTimeoutMs, Math.floor(this.deps.leadMs / 2))
+    await Promise.all(this.nodes().map(async nodeId => {
+      const reply = await commands.send(nodeId, body, timeout)
+      if (reply === undefined || reply.status === 'ok' || !this.members.has(nodeId)) return
+      // A node that refuses (busy with something more urgent it was not told to drop) is out of this stream.
+      this.members.delete(nodeId)
+      this.report(nodeId, 'refused', null, null, reply.error?.message ?? 'refused', 0)
+      this.hooks.onNodeFree(nodeId)
+    }))
+  }
+
+  private async publishFrame (seq: number, end: boolean): Promise<void> {
+    const f = this.spec.frames[seq]
+    if (f === undefined) return
+    const buf = encodeFrame({
+      end, channels: this.spec.channels, skipSamples: f.skipSamples, session: this.spec.id, seq,
+      playAtUs: this.playAtUs[seq] ?? 0, durationSamples: f.durationSamples, packets: f.packets
+    })
+    try {
+      await this.deps.link.publish(this.topic, buf, { qos: 0 })
+      this.framesSent = seq + 1
+    } catch (err) {
+      this.deps.log.error({ err, stream: this.spec.id, seq }, 'engine: frame publish failed')
+    }
+  }
+
+  /** All frames are out: wait until the last one has played, plus a grace for the nodes' reports. */
+  private drain (): void {
+    this.paced = true
+    const lastUs = this.playAtUs[this.playAtUs.length - 1] ?? 0
+    const lastFrame = this.spec.frames[this.spec.frames.length - 1]
+    const endMs = lastUs / 1000 + (lastFrame?.durationSamples ?? 0) / SAMPLE_RATE * 1000
+    if (this.members.size === 0 && this.leaving.size === 0) { this.scheduleEnd(0); return }
+    this.scheduleEnd(Math.max(0, endMs - this.deps.now()) + this.deps.reportGraceMs)
+  }
+
+  private scheduleEnd (inMs: number): void {
+    if (this.drainTimer !== undefined) clearTimeout(this.drainTimer)
+    this.drainTimer = setTimeout(() => this.end(), inMs)
+  }
+
+  private end (): void {
+    if (this.ended) return
+    this.ended = true
+    if (this.drainTimer !== undefined) clearTimeout(this.drainTimer)
+    for (const n of this.members) {
+      this.report(n, 'no_report', null, null, null)
+      this.hooks.onNodeFree(n)
+    }
+    this.members.clear()
+    for (const n of this.finishedMembers) this.hooks.onNodeFree(n)
+    this.finishedMembers.clear()
+    for (const n of [...this.leaving.keys()]) this.closeLeaving(n)
+    this.hooks.onEnd({ framesSent: this.framesSent, stopped: this.stopped })
+  }
+}
