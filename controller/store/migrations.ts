@@ -6,7 +6,10 @@ import { StoreLoadError } from './load-error.js'
  * One step per schema version: `steps[n]` turns version n into n+1. Before the first step runs, the file is
  * copied to `loa.json.v{n}.bak` (zigbee2mqtt's habit), so a bad migration can be undone by hand.
  */
-const steps: Record<number, (db: Record<string, unknown>) => Record<string, unknown>> = {}
+const steps: Record<number, (db: Record<string, unknown>) => Record<string, unknown>> = {
+  // 1 -> 2: schedules arrive (issue #3).
+  1: db => ({ ...db, schedules: [] })
+}
 
 export async function migrate (raw: unknown, file: string): Promise<unknown> {
   if (typeof raw !== 'object' || raw === null) throw new StoreLoadError(`${file} does not hold a JSON object`)

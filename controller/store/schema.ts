@@ -1,7 +1,11 @@
 import Type, { type Static } from 'typebox'
+import { ScheduleSpec } from '../../schedules/index.js'
 
-/** The lowdb file's layout, version 1. Each later version adds a migration step in migrations.ts. */
-export const SCHEMA_VERSION = 1 as const
+/**
+ * The lowdb file's layout. Each version adds a migration step in migrations.ts.
+ * 1: zones, nodes, media, broadcasts. 2: + schedules.
+ */
+export const SCHEMA_VERSION = 2 as const
 
 const Location = Type.Object({ lat: Type.Number({ minimum: -90, maximum: 90 }), lon: Type.Number({ minimum: -180, maximum: 180 }) }, { additionalProperties: false })
 export type Location = Static<typeof Location>
@@ -115,16 +119,30 @@ export const BroadcastRecord = Type.Object({
 })
 export type BroadcastRecord = Static<typeof BroadcastRecord>
 
+/** A stored schedule: the clerk's spec (defaults filled in) and what the runner needs to never fire twice. */
+export const ScheduleRecord = Type.Object({
+  id: Type.String(),
+  spec: ScheduleSpec,
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+  /** The last occurrence handled (fired, or recorded as missed); written before the fire, so none repeats. */
+  lastFiredAt: Type.Union([Type.String(), Type.Null()]),
+  /** A quiet-hours override, with its reason, kept for the audit of who woke the commune and why. */
+  quietOverride: Type.Union([Type.Object({ reason: Type.String(), at: Type.String(), firstQuietFire: Type.String() }), Type.Null()])
+})
+export type ScheduleRecord = Static<typeof ScheduleRecord>
+
 export const DbSchema = Type.Object({
   schemaVersion: Type.Literal(SCHEMA_VERSION),
   auth: Type.Object({ adminTokenHash: Type.Optional(Type.String()) }),
   zones: Type.Array(ZoneRecord),
   nodes: Type.Array(NodeRecord),
   media: Type.Array(MediaRecord),
+  schedules: Type.Array(ScheduleRecord),
   broadcasts: Type.Array(BroadcastRecord)
 })
 export type Db = Static<typeof DbSchema>
 
 export function emptyDb (): Db {
-  return { schemaVersion: SCHEMA_VERSION, auth: {}, zones: [], nodes: [], media: [], broadcasts: [] }
+  return { schemaVersion: SCHEMA_VERSION, auth: {}, zones: [], nodes: [], media: [], schedules: [], broadcasts: [] }
 }

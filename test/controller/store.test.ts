@@ -42,6 +42,17 @@ describe('lowdb store', () => {
     expect(onDisk.zones).toHaveLength(20)
   })
 
+  it('migrates a version 1 file one step at a time, keeping a backup of the original first', async () => {
+    const v1 = { schemaVersion: 1, auth: {}, zones: [{ id: 'z-1', name: 'Thôn 1', createdAt: 'x' }], nodes: [], media: [], broadcasts: [] }
+    await writeFile(join(dir, 'loa.json'), JSON.stringify(v1))
+    const s = await Store.open(dir)
+    expect(s.data.schemaVersion).toBe(SCHEMA_VERSION)
+    expect(s.data.schedules).toEqual([])
+    expect(s.data.zones.map(z => z.name)).toEqual(['Thôn 1'])
+    expect(JSON.parse(await readFile(join(dir, 'loa.json.v1.bak'), 'utf8'))).toEqual(v1)
+    expect(JSON.parse(await readFile(join(dir, 'loa.json'), 'utf8')).schemaVersion).toBe(SCHEMA_VERSION)
+  })
+
   it('refuses to start over a corrupt file, and leaves it as it was', async () => {
     await writeFile(join(dir, 'loa.json'), '{"schemaVersion":1,"zones":[')
     await expect(Store.open(dir)).rejects.toBeInstanceOf(StoreLoadError)
@@ -51,7 +62,7 @@ describe('lowdb store', () => {
   it('refuses a file from a newer Loa, and one that does not match the schema', async () => {
     await writeFile(join(dir, 'loa.json'), JSON.stringify({ schemaVersion: SCHEMA_VERSION + 1 }))
     await expect(Store.open(dir)).rejects.toThrow(/newer than this controller/)
-    await writeFile(join(dir, 'loa.json'), JSON.stringify({ schemaVersion: 1, zones: 'many' }))
+    await writeFile(join(dir, 'loa.json'), JSON.stringify({ schemaVersion: SCHEMA_VERSION, zones: 'many' }))
     await expect(Store.open(dir)).rejects.toThrow(/not a valid Loa data file/)
     await writeFile(join(dir, 'loa.json'), JSON.stringify({ zones: [] }))
     await expect(Store.open(dir)).rejects.toThrow(/no valid schemaVersion/)
