@@ -1,14 +1,36 @@
 import fs from 'node:fs/promises'
+import path from 'node:path'
 import { SCHEMA_VERSION } from './schema.js'
 import { StoreLoadError } from './load-error.js'
+import { HistoryStore } from './history.js'
+import type { BroadcastRecord } from './schema.js'
+
+/** What a step may need besides the data: the data folder, for what moves out of the main file. */
+interface StepContext { dataDir: string }
+type Step = (db: Record<string, unknown>, ctx: StepContext) => Promise<Record<string, unknown>>
+
+/**
+ * Finished broadcasts leave the main file for the history files (issue #3: history must not slow the store).
+ * appendMissing() makes this safe to repeat: if the controller stops after the append but before the new
+ * main file is written, the next start runs the step again and appends nothing twice.
+ */
+async function moveFinishedBroadcasts (db: Record<string, unknown>, ctx: StepContext): Promise<Record<string, unknown>> {
+  const all = Array.isArray(db.broadcasts) ? db.broadcasts as BroadcastRecord[] : []
+  const ended = all.filter(b => typeof b === 'object' && b !== null && typeof b.endedAt === 'string')
+  if (ended.length === 0) return db
+  const history = await HistoryStore.open(ctx.dataDir)
+  await history.appendMissing(ended)
+  const moved = new Set(ended)
+  return { ...db, broadcasts: all.filter(b => !moved.has(b)) }
+}
 
 /**
  * One step per schema version: `steps[n]` turns version n into n+1. Before the first step runs, the file is
  * copied to `loa.json.v{n}.bak` (zigbee2mqtt's habit), so a bad migration can be undone by hand.
  */
-const steps: Record<number, (db: Record<string, unknown>) => Record<string, unknown>> = {
-  // 1 -> 2: schedules arrive (issue #3).
-  1: db => ({ ...db, schedules: [] })
+const steps: Record<number, Step> = {
+  // 1 -> 2: schedules arrive, and finished broadcasts move to the history files (issue #3).
+  1: async (db, ctx) => ({ ...await moveFinishedBroadcasts(db, ctx), schedules: [] })
 }
 
 export async function migrate (raw: unknown, file: string): Promise<unknown> {
@@ -22,11 +44,12 @@ export async function migrate (raw: unknown, file: string): Promise<unknown> {
   }
   if (version === SCHEMA_VERSION) return raw
   await fs.copyFile(file, `${file}.v${version}.bak`)
+  const ctx: StepContext = { dataDir: path.dirname(file) }
   let db = raw as Record<string, unknown>
   for (let v = version; v < SCHEMA_VERSION; v++) {
     const step = steps[v]
     if (step === undefined) throw new StoreLoadError(`no migration from schema ${v}`)
-    db = { ...step(db), schemaVersion: v + 1 }
+    db = { ...await step(db, ctx), schemaVersion: v + 1 }
   }
   return db
 }
