@@ -14,6 +14,9 @@ import zones from './routes/zones.js'
 import nodes from './routes/nodes.js'
 import media from './routes/media.js'
 import broadcasts from './routes/broadcasts.js'
+import reports from './routes/reports.js'
+import schedules from './routes/schedules.js'
+import schedulerPlugin from './plugins/scheduler.js'
 
 export interface AppOptions {
   config: Readonly<Config>
@@ -47,6 +50,7 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
   await app.register(authPlugin)
   await app.register(mediaPlugin)
   await app.register(broadcastPlugin, { now: opts.now ?? Date.now })
+  await app.register(schedulerPlugin, { now: opts.now ?? Date.now })
   await app.register(async api => {
     api.addHook('onRequest', app.requireToken)
     await api.register(info)
@@ -54,6 +58,8 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
     await api.register(nodes)
     await api.register(media)
     await api.register(broadcasts)
+    await api.register(reports)
+    await api.register(schedules)
   }, { prefix: '/api/v1' })
   return app
 }

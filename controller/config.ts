@@ -1,6 +1,7 @@
 import path from 'node:path'
 import Type, { type Static } from 'typebox'
 import { Compile } from 'typebox/compile'
+import { isValidTimeZone } from '../schedules/index.js'
 
 /**
  * Controller configuration: one schema, validated once at start, then frozen (fastify's
@@ -22,6 +23,10 @@ export const ConfigSchema = Type.Object({
   leadMs: Type.Integer({ minimum: 100, maximum: 30_000 }),
   joinTimeoutMs: Type.Integer({ minimum: 0, maximum: 30_000 }),
   reportGraceMs: Type.Integer({ minimum: 0, maximum: 60_000 }),
+  timeZone: Type.String({ minLength: 1, maxLength: 64 }),
+  quietStart: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' }),
+  quietEnd: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' }),
+  missedGraceS: Type.Integer({ minimum: 0, maximum: 86_400 }),
   logLevel: Type.Union([
     Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'),
     Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')
@@ -44,6 +49,10 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   leadMs: 1500,
   joinTimeoutMs: 1000,
   reportGraceMs: 3000,
+  timeZone: 'Asia/Ho_Chi_Minh',
+  quietStart: '21:30',
+  quietEnd: '05:00',
+  missedGraceS: 300,
   logLevel: 'info'
 })
 
@@ -65,6 +74,7 @@ export function makeConfig (overrides: Partial<Config> = {}): Readonly<Config> {
     throw new ConfigError(`invalid configuration at ${e?.instancePath ?? '/'}: ${e?.message ?? 'invalid'}`)
   }
   const cfg = merged as Config
+  if (!isValidTimeZone(cfg.timeZone)) throw new ConfigError(`invalid configuration at /timeZone: unknown time zone ${cfg.timeZone}`)
   return Object.freeze({ ...cfg, dataDir: path.resolve(cfg.dataDir) })
 }
 
@@ -83,7 +93,11 @@ const ENV: Record<string, [keyof Config, 'int' | 'num' | 'str', number?]> = {
   LOA_LOUDNESS_LUFS: ['loudnessLufs', 'num'],
   LOA_FRAME_MS: ['frameMs', 'int'],
   LOA_LEAD_MS: ['leadMs', 'int'],
-  LOA_LOG_LEVEL: ['logLevel', 'str']
+  LOA_LOG_LEVEL: ['logLevel', 'str'],
+  LOA_TIME_ZONE: ['timeZone', 'str'],
+  LOA_QUIET_START: ['quietStart', 'str'],
+  LOA_QUIET_END: ['quietEnd', 'str'],
+  LOA_MISSED_GRACE_S: ['missedGraceS', 'int']
 }
 
 export const ENV_VARS = Object.freeze(Object.keys(ENV))

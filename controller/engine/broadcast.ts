@@ -18,12 +18,18 @@ export interface BroadcastRequest {
   onInterrupt: InterruptPolicy
   /** How long a node busy with something more urgent is waited for before it is skipped. */
   maxWaitMs: number
+  /** Set when staff played it inside quiet hours on purpose: who cannot be told yet, but why and when. */
+  quietOverride?: { reason: string, at: string }
+  /** Volume (0-100) the nodes use for this broadcast only; default their own. */
+  volume?: number
   /** The first sample should be heard at this time (ms), e.g. a schedule's; default as soon as possible. */
   scheduledAt?: number
+  /** Each node's zone now (see targets.ts nodeZones), kept in its delivery entry for the reports; default null. */
+  nodeZones?: Readonly<Record<string, string>>
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString()
-const FINAL: ReadonlySet<DeliveryStatus> = new Set(['offline', 'completed', 'preempted', 'skipped', 'stopped', 'refused', 'no_report'])
+const FINAL: ReadonlySet<DeliveryStatus> = new Set(['offline', 'completed', 'preempted', 'skipped', 'stopped', 'refused', 'no_report', 'missed'])
 
 /**
  * One broadcast as staff see it: a playlist for a set of nodes. It may be played as several streams (nodes
@@ -48,11 +54,11 @@ export class Broadcast {
       id: this.id, origin: req.origin, mediaId: req.playlist[0] ?? '', playlist: req.playlist, targets: req.targets,
       priority: req.priority, state: 'waiting', createdAt: iso(now()),
       scheduledAt: req.scheduledAt === undefined ? null : iso(req.scheduledAt), startAt: null, endedAt: null,
-      endReason: null, framesTotal: req.frames.length, framesSent: 0, durationMs: req.durationMs, streams: [], delivery: []
+      endReason: null, ...(req.quietOverride !== undefined ? { quietOverride: req.quietOverride } : {}), framesTotal: req.frames.length, framesSent: 0, durationMs: req.durationMs, streams: [], delivery: []
     }
     for (const nodeId of req.nodeIds) {
       this.delivery.set(nodeId, {
-        nodeId, status: 'waiting', interruptions: 0, framesExpected: 0, framesReceived: null, framesLate: null,
+        nodeId, zoneId: req.nodeZones?.[nodeId] ?? null, status: 'waiting', interruptions: 0, framesExpected: 0, framesReceived: null, framesLate: null,
         framesMissing: null, requestedMs: req.durationMs, deliveredMs: 0, firstSampleAt: null, finishReason: null
       })
     }

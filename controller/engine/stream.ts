@@ -45,6 +45,7 @@ export interface StreamSpec {
   /** Earliest time (ms) the first sample may be heard, e.g. a schedule's exact time; default now + lead. */
   notBefore?: number
   durationMs?: number
+  volume?: number
 }
 
 /**
@@ -192,7 +193,8 @@ export class StreamSession {
       type: 'play' as const, session: this.spec.id, topic: this.topic,
       codec: { name: 'opus' as const, sampleRate: SAMPLE_RATE, channels: this.spec.channels },
       startAt: Math.round(this.firstPlayAt), frames: this.spec.frames.length,
-      durationMs: this.spec.durationMs ?? Math.round(this.frameMs * this.spec.frames.length), priority: this.spec.priority
+      durationMs: this.spec.durationMs ?? Math.round(this.frameMs * this.spec.frames.length), priority: this.spec.priority,
+      ...(this.spec.volume !== undefined ? { volume: this.spec.volume } : {})
     }
     // Bounded well inside the lead, so a silent node cannot delay everyone's first frame.
     const timeout = Math.min(joinTimeoutMs, Math.floor(this.deps.leadMs / 2))

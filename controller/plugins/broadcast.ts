@@ -7,7 +7,7 @@ import { verifySecret } from '../auth/secrets.js'
 import { Presence } from '../nodes/presence.js'
 import { CommandBus } from '../engine/commands.js'
 import { Engine } from '../engine/engine.js'
-import { closeInterrupted, recordBroadcast } from '../store/broadcasts.js'
+import { closeInterrupted, moveFinished, recordBroadcast } from '../store/broadcasts.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -25,9 +25,12 @@ export const MQTT_WS_PATH = '/mqtt'
  * started and stopped with the app.
  */
 export default fp(async (app: FastifyInstance, opts: { now: () => number }) => {
-  const { config, store, log } = app
+  const { config, store, history, log } = app
   const interrupted = await closeInterrupted(store, new Date(opts.now()))
   if (interrupted > 0) log.warn({ count: interrupted }, 'broadcasts cut off by the last shutdown were marked failed')
+  // Ended records left in the main file (just closed, or an append that failed last time) go to the history.
+  const moved = await moveFinished({ store, history, log })
+  if (moved > 0) log.info({ count: moved }, 'finished broadcasts moved from the data file to the history')
   // Late-bound: the broker's ACL asks the engine, and the engine publishes through the broker.
   let engine: Engine | undefined
   const broker = await startEmbeddedBroker({
@@ -50,7 +53,7 @@ export default fp(async (app: FastifyInstance, opts: { now: () => number }) => {
     joinTimeoutMs: config.joinTimeoutMs,
     reportGraceMs: config.reportGraceMs,
     isOnline: nodeId => presence.get(nodeId).online,
-    onChange: async record => { await recordBroadcast(store, record, log) }
+    onChange: async record => { await recordBroadcast({ store, history, log }, record) }
   })
   broker.link.onClient((event, nodeId) => {
     if (event === 'connected') presence.connected(nodeId)

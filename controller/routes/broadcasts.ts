@@ -4,7 +4,9 @@ import { apiError } from '../errors.js'
 import { ErrorResponse, IdParams, secured } from './common.js'
 import type { BroadcastRecord } from '../store/schema.js'
 import { BroadcastView } from './broadcast-view.js'
-import { resolveTargets } from '../engine/targets.js'
+import { RECENT_SIZE } from '../store/history.js'
+import { nodeZones, resolveTargets } from '../engine/targets.js'
+import { EMERGENCY_MIN, formatLocal, isQuiet } from '../../schedules/index.js'
 
 const tags = ['broadcasts']
 const PlayBody = Type.Object({
@@ -13,24 +15,33 @@ const PlayBody = Type.Object({
   nodes: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { maxItems: 5000, uniqueItems: true })),
   priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 255, default: 100, description: 'higher is more urgent; 200 and above is the emergency band' })),
   onInterrupt: Type.Optional(Type.Union([Type.Literal('resume'), Type.Literal('restart'), Type.Literal('cancel')], { default: 'resume', description: 'what a node does with this broadcast after a more urgent one cut it' })),
-  maxWaitS: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600, default: 300, description: 'how long to wait for a node busy with something more urgent before skipping it' }))
+  maxWaitS: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600, default: 300, description: 'how long to wait for a node busy with something more urgent before skipping it' })),
+  quietOverride: Type.Optional(Type.Object({ reason: Type.String({ minLength: 3, maxLength: 500 }) }, { additionalProperties: false, description: 'play inside quiet hours anyway; the reason is recorded' }))
 }, { additionalProperties: false })
 
-/** "Play now" and the broadcast history with per-node delivery reports. */
+/**
+ * "Play now" and the broadcast history with per-node delivery reports. A record is looked for where it lives
+ * in its life: the engine while on air, the main file until it is moved, then the history (see
+ * store/broadcasts.ts).
+ */
 const broadcasts: FastifyPluginAsyncTypebox = async app => {
-  const { store, engine, library, config } = app
-  const find = (id: string): BroadcastRecord => {
+  const { store, history, engine, library, config } = app
+  const quiet = { start: config.quietStart, end: config.quietEnd }
+  const find = async (id: string): Promise<BroadcastRecord> => {
     const live = engine.get(id)
     if (live !== undefined) return live.snapshot()
     const stored = store.data.broadcasts.find(b => b.id === id)
-    if (stored === undefined) throw apiError('BROADCAST_NOT_FOUND', { id })
-    return stored
+    // A finished copy in the history wins over a stale one left in the main file by an interrupted move.
+    if (stored !== undefined && stored.endedAt !== null) return stored
+    const old = await history.find(id) ?? stored
+    if (old === undefined) throw apiError('BROADCAST_NOT_FOUND', { id })
+    return old
   }
 
   app.post('/broadcasts', {
     schema: {
       tags, security: secured, summary: 'Play a media item now to zones and/or nodes', body: PlayBody,
-      response: { 201: BroadcastView, 400: ErrorResponse, 404: ErrorResponse }
+      response: { 201: BroadcastView, 400: ErrorResponse, 404: ErrorResponse, 422: ErrorResponse }
     }
   }, async (req, reply) => {
     const { mediaId, priority = 100, onInterrupt = 'resume', maxWaitS = 300 } = req.body
@@ -38,10 +49,20 @@ const broadcasts: FastifyPluginAsyncTypebox = async app => {
     const media = store.data.media.find(m => m.id === mediaId)
     if (media === undefined) throw apiError('MEDIA_NOT_FOUND', { id: mediaId })
     const nodeIds = resolveTargets(store.data, targets)
+    // The same rule as for schedules: nothing but an emergency wakes the commune, unless someone says why.
+    const at = new Date()
+    let quietOverride: { reason: string, at: string } | undefined
+    if (priority < EMERGENCY_MIN && isQuiet(at, config.timeZone, quiet)) {
+      if (req.body.quietOverride === undefined) {
+        throw apiError('QUIET_HOURS', { detail: `it is ${formatLocal(at, config.timeZone)} (${config.timeZone}), inside quiet hours ${quiet.start}-${quiet.end}`, quiet: `${quiet.start}-${quiet.end}`, local: formatLocal(at, config.timeZone) })
+      }
+      quietOverride = { reason: req.body.quietOverride.reason, at: at.toISOString() }
+      req.log.warn({ reason: quietOverride.reason }, 'play-now inside quiet hours, overridden')
+    }
     const { frames, channels } = await library.frames(media, config.frameMs)
     const b = await engine.start({
       origin: { kind: 'api' }, playlist: [mediaId], targets, nodeIds, frames, channels, durationMs: media.durationMs,
-      priority, onInterrupt, maxWaitMs: maxWaitS * 1000
+      priority, onInterrupt, maxWaitMs: maxWaitS * 1000, nodeZones: nodeZones(store.data, nodeIds), quietOverride
     })
     req.log.info({ broadcast: b.id, mediaId, nodes: nodeIds.length }, 'broadcast started')
     return await reply.status(201).send(b.snapshot())
@@ -49,7 +70,9 @@ const broadcasts: FastifyPluginAsyncTypebox = async app => {
 
   app.get('/broadcasts', {
     schema: {
-      tags, security: secured, summary: 'List broadcasts, newest first',
+      tags, security: secured,
+      summary: 'List recent broadcasts, newest first',
+      description: `On air, plus the newest finished ones held in memory (the last ${RECENT_SIZE}); older ones are read by id or summed by /reports.`,
       querystring: Type.Object({
         state: Type.Optional(Type.String()),
         limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 })
@@ -57,28 +80,32 @@ const broadcasts: FastifyPluginAsyncTypebox = async app => {
       response: { 200: Type.Object({ items: Type.Array(BroadcastView) }) }
     }
   }, async req => {
-    const live = new Map(engine.active().map(b => [b.id, b.snapshot()]))
-    const all = store.data.broadcasts.map(b => live.get(b.id) ?? b)
-    for (const [id, s] of live) if (!all.some(b => b.id === id)) all.push(s)
-    const items = all
-      .filter(b => req.query.state === undefined || b.state === req.query.state)
+    const { state, limit } = req.query
+    const wanted = (b: BroadcastRecord): boolean => state === undefined || b.state === state
+    // Later sources win: the history's final copy over a stale one in the main file, the engine's over both.
+    const all = new Map<string, BroadcastRecord>()
+    for (const b of store.data.broadcasts) all.set(b.id, b)
+    for (const b of history.recent(limit, wanted)) all.set(b.id, b)
+    for (const b of engine.active()) all.set(b.id, b.snapshot())
+    const items = [...all.values()]
+      .filter(wanted)
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
-      .slice(0, req.query.limit)
+      .slice(0, limit)
     return { items }
   })
 
   app.get('/broadcasts/:id', {
     schema: { tags, security: secured, summary: 'A broadcast with its per-node delivery report', params: IdParams, response: { 200: BroadcastView, 404: ErrorResponse } }
-  }, async req => find(req.params.id))
+  }, async req => await find(req.params.id))
 
   app.post('/broadcasts/:id/stop', {
     schema: { tags, security: secured, summary: 'Stop a broadcast on every node', params: IdParams, response: { 200: BroadcastView, 404: ErrorResponse, 409: ErrorResponse } }
   }, async req => {
-    const record = find(req.params.id)
+    const record = await find(req.params.id)
     if (engine.get(record.id) === undefined || record.endedAt !== null) {
       throw apiError('BROADCAST_ENDED', { id: record.id, state: record.state })
     }
-    return await engine.stop(record.id, 'stopped by staff') ?? find(record.id)
+    return await engine.stop(record.id, 'stopped by staff') ?? await find(record.id)
   })
 }
 

@@ -72,6 +72,8 @@ const media: FastifyPluginAsyncTypebox = async app => {
     const m = find(req.params.id)
     const playing = engine.broadcastUsingMedia(m.id)
     if (playing !== undefined) throw apiError('MEDIA_IN_USE', { id: m.id, session: playing.id })
+    const schedule = store.data.schedules.find(s => s.spec.playlist.includes(m.id))
+    if (schedule !== undefined) throw apiError('MEDIA_USED_BY_SCHEDULE', { id: m.id, name: schedule.spec.name })
     await store.update(db => { db.media = db.media.filter(x => x.id !== m.id) })
     await library.remove(m)
     return await reply.status(204).send(null)

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox'
-import { ScheduleSpec } from '../../schedules/index.js'
+import { ScheduleSpec, type ScheduleSpec as FullSpec } from '../../schedules/index.js'
 
 /**
  * The lowdb file's layout. Each version adds a migration step in migrations.ts.
@@ -54,7 +54,7 @@ export type MediaRecord = Static<typeof MediaRecord>
 export const DeliveryStatus = Type.Union([
   Type.Literal('offline'), Type.Literal('waiting'), Type.Literal('playing'), Type.Literal('completed'),
   Type.Literal('preempted'), Type.Literal('skipped'), Type.Literal('stopped'), Type.Literal('refused'),
-  Type.Literal('no_report')
+  Type.Literal('no_report'), Type.Literal('missed')
 ])
 export type DeliveryStatus = Static<typeof DeliveryStatus>
 
@@ -62,11 +62,17 @@ export type DeliveryStatus = Static<typeof DeliveryStatus>
  * One node's part in a broadcast. offline: not connected at the start; waiting: busy with a broadcast of
  * equal or higher priority; playing; completed: played to the end; preempted: cut by a more urgent broadcast
  * and not resumed (policy cancel); skipped: waited longer than allowed; stopped: staff stopped it; refused:
- * the node said no; no_report: played, but never sent its figures. Requested versus delivered time is what
+ * the node said no; no_report: played, but never sent its figures; missed: a scheduled fire that never
+ * played (the controller was down past the grace, or its media was gone). Requested versus delivered time is what
  * the reports sum.
  */
 export const NodeDelivery = Type.Object({
   nodeId: Type.String(),
+  /**
+   * The node's zone when the broadcast was created, so reports sum per zone as it was then, not as it is
+   * after a node moved. Optional: records written before it existed lack it (reports then use today's zone).
+   */
+  zoneId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   status: DeliveryStatus,
   interruptions: Type.Integer({ minimum: 0 }),
   framesExpected: Type.Integer(),
@@ -111,6 +117,7 @@ export const BroadcastRecord = Type.Object({
   startAt: Type.Union([Type.String(), Type.Null()]),
   endedAt: Type.Union([Type.String(), Type.Null()]),
   endReason: Type.Union([Type.String(), Type.Null()]),
+  quietOverride: Type.Optional(Type.Object({ reason: Type.String(), at: Type.String() })),
   framesTotal: Type.Integer(),
   framesSent: Type.Integer({ description: 'frames published, all streams together' }),
   durationMs: Type.Integer(),
@@ -130,7 +137,8 @@ export const ScheduleRecord = Type.Object({
   /** A quiet-hours override, with its reason, kept for the audit of who woke the commune and why. */
   quietOverride: Type.Union([Type.Object({ reason: Type.String(), at: Type.String(), firstQuietFire: Type.String() }), Type.Null()])
 })
-export type ScheduleRecord = Static<typeof ScheduleRecord>
+/** Stored specs always have their defaults filled in (withDefaults), so the type says so. */
+export type ScheduleRecord = Omit<Static<typeof ScheduleRecord>, 'spec'> & { spec: FullSpec }
 
 export const DbSchema = Type.Object({
   schemaVersion: Type.Literal(SCHEMA_VERSION),
@@ -141,7 +149,7 @@ export const DbSchema = Type.Object({
   schedules: Type.Array(ScheduleRecord),
   broadcasts: Type.Array(BroadcastRecord)
 })
-export type Db = Static<typeof DbSchema>
+export type Db = Omit<Static<typeof DbSchema>, 'schedules'> & { schedules: ScheduleRecord[] }
 
 export function emptyDb (): Db {
   return { schemaVersion: SCHEMA_VERSION, auth: {}, zones: [], nodes: [], media: [], schedules: [], broadcasts: [] }

@@ -7,6 +7,7 @@ import { DbSchema, SCHEMA_VERSION, emptyDb, type Db } from './schema.js'
 import { migrate } from './migrations.js'
 import { apiError } from '../errors.js'
 import { StoreLoadError } from './load-error.js'
+import { withDefaults } from '../../schedules/index.js'
 
 export { StoreLoadError }
 
@@ -50,7 +51,8 @@ export class Store {
       const e = check.Errors(migrated)[0]
       throw new StoreLoadError(`${file} is not a valid Loa data file (schema ${SCHEMA_VERSION}) at ${e?.instancePath ?? '/'}: ${e?.message ?? ''}`)
     }
-    low.data = migrated
+    // A spec written by hand may leave defaults out; the rest of the controller relies on them being there.
+    low.data = { ...migrated, schedules: migrated.schedules.map(r => ({ ...r, spec: withDefaults(r.spec) })) }
     if (migrated !== raw) await low.write()
     return store
   }

@@ -8,11 +8,13 @@ const HCM = 'Asia/Ho_Chi_Minh'
 const at = (local: string): Date => new Date(`${local}+07:00`)
 
 describe('quiet hours', () => {
-  it('default 21:30-05:30 crosses midnight: start inclusive, end exclusive', () => {
+  it('default 21:30-05:00 crosses midnight: start inclusive, end exclusive', () => {
     const q = DEFAULT_QUIET_HOURS
     expect(isQuiet(at('2026-03-02T04:00:00'), HCM, q)).toBe(true)
     expect(isQuiet(at('2026-03-02T05:30:00'), HCM, q)).toBe(false)
-    expect(isQuiet(at('2026-03-02T05:29:59'), HCM, q)).toBe(true)
+    expect(isQuiet(at('2026-03-02T05:00:00'), HCM, q)).toBe(false)
+    expect(isQuiet(at('2026-03-02T04:59:59'), HCM, q)).toBe(true)
+    expect(isQuiet(at('2026-03-02T05:29:59'), HCM, q)).toBe(false)
     expect(isQuiet(at('2026-03-02T21:30:00'), HCM, q)).toBe(true)
     expect(isQuiet(at('2026-03-02T21:29:59'), HCM, q)).toBe(false)
     expect(isQuiet(at('2026-03-02T00:00:00'), HCM, q)).toBe(true)
@@ -43,10 +45,11 @@ describe('firstQuietFire', () => {
   const from = at('2026-03-02T00:00:00') // a Monday
 
   it('finds the first fire inside quiet hours, in the schedule zone', () => {
-    // Mon-Sat 04:00 and 17:00: 04:00 is quiet, 05:30 would not be.
+    // Mon-Sat 04:00 and 17:00: 04:00 is quiet, 05:00 and 05:30 would not be.
     const s = spec({ kind: 'weekly', days: [1, 2, 3, 4, 5, 6], times: ['04:00', '17:00'] })
     expect(firstQuietFire(s, DEFAULT_QUIET_HOURS, from)?.toISOString()).toBe(at('2026-03-02T04:00:00').toISOString())
     expect(firstQuietFire(spec(daily('05:30', '17:00')), DEFAULT_QUIET_HOURS, from)).toBeNull()
+    expect(firstQuietFire(spec(daily('05:00', '17:00')), DEFAULT_QUIET_HOURS, from)).toBeNull()
   })
 
   it('names the mis-set 03:15 in a message a clerk can act on', () => {
@@ -56,7 +59,7 @@ describe('firstQuietFire', () => {
     if (first === null) return
     expect(iso(first)).toBe(at('2026-03-04T03:15:00').toISOString())
     expect(quietHoursMessage(first, HCM, DEFAULT_QUIET_HOURS))
-      .toBe('this schedule would play at 2026-03-04 03:15 (Asia/Ho_Chi_Minh), inside quiet hours 21:30-05:30; ' +
+      .toBe('this schedule would play at 2026-03-04 03:15 (Asia/Ho_Chi_Minh), inside quiet hours 21:30-05:00; ' +
         'choose another time, or give a reason to override quiet hours')
   })
 

@@ -1,0 +1,140 @@
+import Type from 'typebox'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { ScheduleSpec, withDefaults, type ScheduleSpecInput } from '../../schedules/index.js'
+import { apiError } from '../errors.js'
+import { ErrorResponse, IdParams, newId, secured } from './common.js'
+import { ScheduleRecord, type ScheduleRecord as Stored } from '../store/schema.js'
+import { checkReferences, review } from '../scheduler/checks.js'
+
+const tags = ['schedules']
+const Fire = Type.Object({ at: Type.String(), local: Type.String() })
+const Conflict = Type.Object({
+  scheduleId: Type.String(), scheduleName: Type.String(), at: Type.String(), candidateAt: Type.String(), otherAt: Type.String(),
+  sharedZones: Type.Array(Type.String()), sharedNodes: Type.Array(Type.String()),
+  winner: Type.Union([Type.Literal('candidate'), Type.Literal('other'), Type.Literal('queued')])
+})
+const ReviewView = {
+  nextFireTimes: Type.Array(Fire),
+  quiet: Type.Union([Type.Object({ at: Type.String(), local: Type.String(), message: Type.String() }), Type.Null()]),
+  conflicts: Type.Array(Conflict, { description: 'overlaps with other schedules on a common zone or node, and who wins' }),
+  priority: Type.Integer()
+}
+const Saved = Type.Object({ schedule: ScheduleRecord, ...ReviewView })
+const Count = Type.Object({ count: Type.Integer({ minimum: 1, maximum: 100, default: 10 }) })
+const errors = { 400: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse }
+
+/**
+ * Schedules: create, list, get, replace, enable/disable, delete, and preview a draft. Every save is checked
+ * (recurrence, zone, window, references), refused inside quiet hours unless overridden with a reason, and
+ * answered with the next fire times and the conflicts with other schedules.
+ */
+const schedules: FastifyPluginAsyncTypebox = async app => {
+  const { store, scheduler, config } = app
+  const quiet = { start: config.quietStart, end: config.quietEnd }
+  const now = (): Date => new Date()
+  const find = (id: string): Stored => {
+    const s = store.data.schedules.find(x => x.id === id)
+    if (s === undefined) throw apiError('SCHEDULE_NOT_FOUND', { id })
+    return s
+  }
+
+  /** Validates a body for saving; returns the full spec, its review, and the override to record. */
+  function prepare (body: ScheduleSpecInput, self?: string): { spec: ReturnType<typeof withDefaults>, r: ReturnType<typeof review>, override: Stored['quietOverride'] } {
+    const spec = withDefaults(body)
+    checkReferences(store.data, spec)
+    const r = review(store.data, spec, self, quiet, now())
+    if (r.quiet !== null && spec.quietOverride === undefined) {
+      throw apiError('QUIET_HOURS', { detail: r.quiet.message, quiet: `${quiet.start}-${quiet.end}`, local: r.quiet.local })
+    }
+    const override = r.quiet !== null && spec.quietOverride !== undefined
+      ? { reason: spec.quietOverride.reason, at: now().toISOString(), firstQuietFire: r.quiet.at }
+      : null
+    return { spec, r, override }
+  }
+
+  app.get('/schedules', {
+    schema: { tags, security: secured, summary: 'List schedules', response: { 200: Type.Object({ items: Type.Array(ScheduleRecord) }) } }
+  }, async () => ({ items: store.data.schedules }))
+
+  app.post('/schedules', {
+    schema: { tags, security: secured, summary: 'Create a schedule', body: ScheduleSpec, response: { 201: Saved, ...errors } }
+  }, async (req, reply) => {
+    const { spec, r, override } = prepare(req.body)
+    const t = now().toISOString()
+    const record: Stored = { id: newId('s'), spec, createdAt: t, updatedAt: t, lastFiredAt: null, quietOverride: override }
+    await store.update(db => { db.schedules.push(record) })
+    if (override !== null) req.log.warn({ schedule: record.id, reason: override.reason }, 'schedule saved with a quiet-hours override')
+    scheduler.wake()
+    return await reply.status(201).send({ schedule: record, ...r })
+  })
+
+  app.post('/schedules/preview', {
+    schema: {
+      tags, security: secured, summary: 'Next fire times, quiet-hour violations and conflicts of a draft, without saving',
+      body: ScheduleSpec, querystring: Type.Object({ ...Count.properties, id: Type.Optional(Type.String({ description: 'the schedule being edited, left out of the conflicts' })) }),
+      response: { 200: Type.Object(ReviewView), 400: ErrorResponse, 404: ErrorResponse }
+    }
+  }, async req => {
+    const spec = withDefaults(req.body)
+    checkReferences(store.data, spec)
+    return review(store.data, spec, req.query.id, quiet, now(), req.query.count)
+  })
+
+  app.get('/schedules/:id', {
+    schema: { tags, security: secured, summary: 'A schedule with its next fire times', params: IdParams, querystring: Count, response: { 200: Saved, 404: ErrorResponse } }
+  }, async req => {
+    const s = find(req.params.id)
+    return { schedule: s, ...review(store.data, s.spec, s.id, quiet, now(), req.query.count) }
+  })
+
+  app.put('/schedules/:id', {
+    schema: { tags, security: secured, summary: 'Replace a schedule', params: IdParams, body: ScheduleSpec, response: { 200: Saved, ...errors } }
+  }, async req => {
+    find(req.params.id)
+    const { spec, r, override } = prepare(req.body, req.params.id)
+    const t = now().toISOString()
+    const saved = await store.update(db => {
+      const s = db.schedules.find(x => x.id === req.params.id)
+      if (s === undefined) throw apiError('SCHEDULE_NOT_FOUND', { id: req.params.id })
+      s.spec = spec
+      s.updatedAt = t
+      s.quietOverride = override
+      // An edit never makes earlier occurrences due: they belong to the old version of the schedule.
+      if (s.lastFiredAt === null || s.lastFiredAt < t) s.lastFiredAt = t
+      return s
+    })
+    scheduler.wake()
+    return { schedule: saved, ...r }
+  })
+
+  for (const [action, enabled] of [['enable', true], ['disable', false]] as const) {
+    app.post(`/schedules/:id/${action}`, {
+      schema: { tags, security: secured, summary: `${enabled ? 'Enable' : 'Disable'} a schedule`, params: IdParams, response: { 200: ScheduleRecord, 404: ErrorResponse } }
+    }, async req => {
+      find(req.params.id)
+      const t = now().toISOString()
+      const saved = await store.update(db => {
+        const s = db.schedules.find(x => x.id === req.params.id)
+        if (s === undefined) throw apiError('SCHEDULE_NOT_FOUND', { id: req.params.id })
+        // Fires that fell while it was disabled are not played late when it is enabled again.
+        if (enabled && !s.spec.enabled && (s.lastFiredAt === null || s.lastFiredAt < t)) s.lastFiredAt = t
+        s.spec = { ...s.spec, enabled }
+        s.updatedAt = t
+        return s
+      })
+      scheduler.wake()
+      return saved
+    })
+  }
+
+  app.delete('/schedules/:id', {
+    schema: { tags, security: secured, summary: 'Delete a schedule (broadcasts it started play on)', params: IdParams, response: { 204: Type.Null(), 404: ErrorResponse } }
+  }, async (req, reply) => {
+    find(req.params.id)
+    await store.update(db => { db.schedules = db.schedules.filter(s => s.id !== req.params.id) })
+    scheduler.wake()
+    return await reply.status(204).send(null)
+  })
+}
+
+export default schedules
