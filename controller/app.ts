@@ -13,6 +13,7 @@ import info from './routes/info.js'
 import zones from './routes/zones.js'
 import nodes from './routes/nodes.js'
 import media from './routes/media.js'
+import tts from './routes/tts.js'
 import broadcasts from './routes/broadcasts.js'
 import reports from './routes/reports.js'
 import schedules from './routes/schedules.js'
@@ -57,6 +58,7 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
     await api.register(zones)
     await api.register(nodes)
     await api.register(media)
+    await api.register(tts)
     await api.register(broadcasts)
     await api.register(reports)
     await api.register(schedules)

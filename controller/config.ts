@@ -3,6 +3,9 @@ import Type, { type Static } from 'typebox'
 import { Compile } from 'typebox/compile'
 import { isValidTimeZone } from '../schedules/index.js'
 
+/** Voice names of espeak-ng (vi, vi-vn-x-south) and of HTTP services (banmai, vi-VN-HoaiMyNeural). */
+export const VOICE_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$'
+
 /**
  * Controller configuration: one schema, validated once at start, then frozen (fastify's
  * initial-config-validation habit). Environment variables map onto it in `configFromEnv`; see README.
@@ -27,6 +30,16 @@ export const ConfigSchema = Type.Object({
   quietStart: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' }),
   quietEnd: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' }),
   missedGraceS: Type.Integer({ minimum: 0, maximum: 86_400 }),
+  /** Text-to-speech: the built-in espeak-ng, or an HTTP service (see README, "Text-to-speech"). */
+  ttsEngine: Type.Union([Type.Literal('espeak'), Type.Literal('http')]),
+  /** The engine's voice name; espeak-ng's Northern Vietnamese "vi" unless set. Required for http. */
+  ttsVoice: Type.Optional(Type.String({ pattern: VOICE_PATTERN })),
+  /** A path, or a name looked up on PATH. */
+  espeakPath: Type.String({ minLength: 1 }),
+  ttsHttpUrl: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$' })),
+  ttsHttpKey: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, pattern: '^[\\x21-\\x7e]+$' })),
+  ttsHttpTimeoutMs: Type.Integer({ minimum: 1000, maximum: 600_000 }),
+  ttsMaxChars: Type.Integer({ minimum: 1, maximum: 100_000 }),
   logLevel: Type.Union([
     Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'),
     Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')
@@ -53,6 +66,12 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   quietStart: '21:30',
   quietEnd: '05:00',
   missedGraceS: 300,
+  ttsEngine: 'espeak',
+  espeakPath: 'espeak-ng',
+  ttsHttpTimeoutMs: 30_000,
+  // About six minutes read by espeak-ng (433 characters took 29 s): a long notice, still short enough to
+  // check by ear before it airs.
+  ttsMaxChars: 5000,
   logLevel: 'info'
 })
 
@@ -75,7 +94,13 @@ export function makeConfig (overrides: Partial<Config> = {}): Readonly<Config> {
   }
   const cfg = merged as Config
   if (!isValidTimeZone(cfg.timeZone)) throw new ConfigError(`invalid configuration at /timeZone: unknown time zone ${cfg.timeZone}`)
-  return Object.freeze({ ...cfg, dataDir: path.resolve(cfg.dataDir) })
+  if (cfg.ttsEngine === 'http') {
+    // An HTTP service has no voice everyone shares, so there is no sensible default to fall back on.
+    if (cfg.ttsHttpUrl === undefined) throw new ConfigError('invalid configuration at /ttsHttpUrl: the http TTS engine needs a URL')
+    if (!URL.canParse(cfg.ttsHttpUrl)) throw new ConfigError('invalid configuration at /ttsHttpUrl: not a URL')
+    if (cfg.ttsVoice === undefined) throw new ConfigError('invalid configuration at /ttsVoice: the http TTS engine needs a voice')
+  }
+  return Object.freeze({ ...cfg, ttsVoice: cfg.ttsVoice ?? 'vi', dataDir: path.resolve(cfg.dataDir) })
 }
 
 /** Environment variable -> config key, with how to read its text. Documented in README.md. */
@@ -97,7 +122,14 @@ const ENV: Record<string, [keyof Config, 'int' | 'num' | 'str', number?]> = {
   LOA_TIME_ZONE: ['timeZone', 'str'],
   LOA_QUIET_START: ['quietStart', 'str'],
   LOA_QUIET_END: ['quietEnd', 'str'],
-  LOA_MISSED_GRACE_S: ['missedGraceS', 'int']
+  LOA_MISSED_GRACE_S: ['missedGraceS', 'int'],
+  LOA_TTS_ENGINE: ['ttsEngine', 'str'],
+  LOA_TTS_VOICE: ['ttsVoice', 'str'],
+  LOA_ESPEAK_PATH: ['espeakPath', 'str'],
+  LOA_TTS_HTTP_URL: ['ttsHttpUrl', 'str'],
+  LOA_TTS_HTTP_KEY: ['ttsHttpKey', 'str'],
+  LOA_TTS_HTTP_TIMEOUT_S: ['ttsHttpTimeoutMs', 'num', 1000],
+  LOA_TTS_MAX_CHARS: ['ttsMaxChars', 'int']
 }
 
 export const ENV_VARS = Object.freeze(Object.keys(ENV))

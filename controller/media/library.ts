@@ -49,24 +49,37 @@ export class MediaLibrary {
    */
   async ingest (id: string, filename: string, stream: Readable & { truncated?: boolean }): Promise<MediaRecord> {
     const tmp = path.join(this.tmpDir, `${id}.upload`)
-    const out = path.join(this.mediaDir, `${id}.opus`)
     try {
       await pipeline(stream, createWriteStream(tmp))
       if (stream.truncated === true) {
         throw apiError('AUDIO_TOO_LARGE', { detail: `the limit is ${Math.round(this.settings.maxBytes / 1024 / 1024)} MB` })
       }
-      const { size } = await fs.stat(tmp)
-      const result = await this.oneAtATime(async () => await prepareMedia(tmp, out, this.settings))
+      return await this.ingestFile(id, tmp, { name: path.parse(filename).name.slice(0, 200) || id, filename })
+    } finally {
+      await fs.rm(tmp, { force: true })
+    }
+  }
+
+  /**
+   * A sound file already on disk (text-to-speech output) through the same probe, normalise and encode as an
+   * upload, in the same one-at-a-time queue. The input stays the caller's to delete; the encoded file is
+   * removed again if anything fails, so only a record that is returned has a file in `media/`.
+   */
+  async ingestFile (id: string, file: string, meta: { name: string, filename: string }): Promise<MediaRecord> {
+    const out = path.join(this.mediaDir, `${id}.opus`)
+    try {
+      const { size } = await fs.stat(file)
+      const result = await this.oneAtATime(async () => await prepareMedia(file, out, this.settings))
       return {
         id,
-        name: path.parse(filename).name.slice(0, 200) || id,
+        name: meta.name,
         file: path.basename(out),
         durationMs: result.durationMs,
         sizeBytes: result.sizeBytes,
         codec: 'opus',
         bitrateKbps: this.settings.bitrateKbps,
         loudnessLufs: this.settings.loudnessLufs,
-        source: { filename: filename.slice(0, 255), sizeBytes: size, ...result.source },
+        source: { filename: meta.filename.slice(0, 255), sizeBytes: size, ...result.source },
         createdAt: new Date().toISOString()
       }
     } catch (err) {
@@ -76,8 +89,6 @@ export class MediaLibrary {
         throw apiError(code, { detail: err.message })
       }
       throw err
-    } finally {
-      await fs.rm(tmp, { force: true })
     }
   }
 

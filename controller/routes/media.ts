@@ -3,7 +3,7 @@ import Type from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { apiError } from '../errors.js'
 import { ErrorResponse, IdParams, newId, secured } from './common.js'
-import type { MediaRecord } from '../store/schema.js'
+import { TtsInfo, type MediaRecord } from '../store/schema.js'
 
 const tags = ['media']
 const Media = Type.Object({
@@ -18,6 +18,7 @@ const Media = Type.Object({
     filename: Type.String(), sizeBytes: Type.Integer(), codec: Type.String(), sampleRate: Type.Integer(),
     channels: Type.Integer(), durationMs: Type.Integer()
   }),
+  tts: Type.Optional(TtsInfo),
   createdAt: Type.String()
 })
 

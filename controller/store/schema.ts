@@ -30,6 +30,9 @@ export const NodeRecord = Type.Object({
 })
 export type NodeRecord = Static<typeof NodeRecord>
 
+export const TtsInfo = Type.Object({ text: Type.String(), engine: Type.String(), voice: Type.String() })
+export type TtsInfo = Static<typeof TtsInfo>
+
 export const MediaRecord = Type.Object({
   id: Type.String(),
   name: Type.String(),
@@ -47,6 +50,11 @@ export const MediaRecord = Type.Object({
     channels: Type.Integer(),
     durationMs: Type.Integer()
   }),
+  /**
+   * Set when the item was made by text-to-speech: the text as read (NFC), the engine and the voice, so staff
+   * can see what a bulletin says without playing it. Optional, so records made before it stay valid.
+   */
+  tts: Type.Optional(TtsInfo),
   createdAt: Type.String()
 })
 export type MediaRecord = Static<typeof MediaRecord>
