@@ -121,8 +121,9 @@ export class Engine {
     if (cutAt === null) return // it had already played its part to the end
     const at = firstFrame + cutAt
     victim.interrupted(nodeId)
-    const policy = victim.req.onInterrupt
-    if (policy === 'cancel') { victim.setStatus(nodeId, 'preempted', 'pre-empted by a more urgent broadcast'); return }
+    // A broadcast staff stopped never comes back, whatever its policy.
+    const policy = victim.stopReason !== null ? 'cancel' : victim.req.onInterrupt
+    if (policy === 'cancel') { victim.setStatus(nodeId, victim.stopReason !== null ? 'stopped' : 'preempted', victim.stopReason ?? 'pre-empted by a more urgent broadcast'); return }
     // Resume waits for the node however long the urgent broadcast lasts: that is what "resume" promises.
     this.wait(nodeId, victim, policy === 'resume' ? at : 0, this.deps.now(), undefined)
   }
@@ -174,12 +175,17 @@ export class Engine {
     for (const nodeId of this.freed) {
       if (this.owner.has(nodeId)) continue
       const q = this.queues.get(nodeId) ?? []
+      if (!this.deps.isOnline(nodeId)) {
+        // Gone while others waited for it: every waiting broadcast records it offline and may end.
+        for (const e of q) { clearTimeout(e.timer); e.broadcast.setStatus(nodeId, 'offline', 'went offline while waiting'); e.broadcast.checkDone() }
+        this.queues.delete(nodeId)
+        continue
+      }
       // Most urgent first; first come, first served among equals.
       q.sort((x, y) => y.broadcast.priority - x.broadcast.priority || x.since - y.since)
       const next = q.shift()
       if (next === undefined) continue
       clearTimeout(next.timer)
-      if (!this.deps.isOnline(nodeId)) { next.broadcast.setStatus(nodeId, 'offline', 'went offline while waiting'); next.broadcast.checkDone(); continue }
       const key = `${next.broadcast.id}:${next.position}`
       const g = groups.get(key) ?? { b: next.broadcast, position: next.position, nodes: [] }
       g.nodes.push(nodeId)

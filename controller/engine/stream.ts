@@ -122,13 +122,15 @@ export class StreamSession {
     const at = this.positionNow()
     if (this.finishedMembers.delete(nodeId)) { this.hooks.onNodeFree(nodeId); return null }
     if (!this.members.delete(nodeId)) return null
-    this.leaving.set(nodeId, { outcome, expected: at + 1 })
+    // Stopping, or past its last frame and only waiting for reports: nothing is left to resume.
+    const over = this.stopping || at >= this.spec.frames.length - 1
+    // Then its figures close it as stopped or completed here (the caller gets null and resumes nothing).
+    const final = !over ? outcome : outcome === 'stopped' || this.stopping ? 'stopped' : 'completed'
+    this.leaving.set(nodeId, { outcome: final, expected: at + 1 })
     void this.deps.commands.send(nodeId, { type: 'stop', session: this.spec.id }, 2000)
-    // Its report (if any) refines the figures; without one, they are closed after the grace.
     setTimeout(() => this.closeLeaving(nodeId), this.deps.reportGraceMs).unref()
-    // Nobody left to hear it: stop pacing, but send no END frame (the stop command already cut each node).
     if (this.members.size === 0 && this.pacer !== undefined && !this.ended) void this.stop('all nodes left', false, false)
-    return at
+    return over ? null : at
   }
 
   /** Ends the stream early: an END frame tells every node at once, then reports are awaited briefly. */

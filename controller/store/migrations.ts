@@ -4,6 +4,7 @@ import { SCHEMA_VERSION } from './schema.js'
 import { StoreLoadError } from './load-error.js'
 import { HistoryStore } from './history.js'
 import type { BroadcastRecord } from './schema.js'
+import { broadcastFromV1 } from './migrate-v1.js'
 
 /** What a step may need besides the data: the data folder, for what moves out of the main file. */
 interface StepContext { dataDir: string }
@@ -29,8 +30,11 @@ async function moveFinishedBroadcasts (db: Record<string, unknown>, ctx: StepCon
  * copied to `loa.json.v{n}.bak` (zigbee2mqtt's habit), so a bad migration can be undone by hand.
  */
 const steps: Record<number, Step> = {
-  // 1 -> 2: schedules arrive, and finished broadcasts move to the history files (issue #3).
-  1: async (db, ctx) => ({ ...await moveFinishedBroadcasts(db, ctx), schedules: [] })
+  // 1 -> 2: schedules arrive; broadcasts take the new shape, and finished ones move to the history files (issue #3).
+  1: async (db, ctx) => {
+    const converted = { ...db, broadcasts: (Array.isArray(db.broadcasts) ? db.broadcasts as Array<Record<string, unknown>> : []).map(broadcastFromV1) }
+    return { ...await moveFinishedBroadcasts(converted, ctx), schedules: [] }
+  }
 }
 
 export async function migrate (raw: unknown, file: string): Promise<unknown> {

@@ -102,4 +102,29 @@ describe('priorities between broadcasts', () => {
     await whenEnded(c, urgent.id)
     await waitFor(async () => (await c.api('GET', '/api/v1/nodes')).json<{ items: Array<{ playing: string | null }> }>().items.every(n => n.playing === null) ? true : undefined, 5000, 'nodes idle')
   }, 30_000)
+
+  it('never brings back a broadcast staff stopped, even if something urgent cuts it while it winds down', async () => {
+    const zone = fleet.zones[2] as string
+    const normal = await play(c, { mediaId: long, zones: [zone], priority: 100, onInterrupt: 'resume' })
+    await sleep(1500)
+    const stopping = c.api('POST', `/api/v1/broadcasts/${normal.id}/stop`)
+    const urgent = await play(c, { mediaId: short, zones: [zone], priority: 250 })
+    await stopping
+    const [n] = await Promise.all([whenEnded(c, normal.id), whenEnded(c, urgent.id)])
+    expect(n.state).toBe('stopped')
+    expect(n.streams).toHaveLength(1)
+    expect(n.delivery.every(d => d.status === 'stopped')).toBe(true)
+  }, 30_000)
+
+  it('lets a queued broadcast end when the node it waits for goes offline', async () => {
+    const zone = fleet.zones[2] as string
+    const [gone, stays] = fleet.byZone[2] as [import('../../device-sim/index.js').SimNode, import('../../device-sim/index.js').SimNode]
+    const first = await play(c, { mediaId: short, zones: [zone], priority: 100 })
+    const queued = await play(c, { mediaId: short, zones: [zone], priority: 100 })
+    gone.kill()
+    const [, q] = await Promise.all([whenEnded(c, first.id), whenEnded(c, queued.id)])
+    const byNode = new Map(q.delivery.map(d => [d.nodeId, d.status]))
+    expect(byNode.get(gone.id)).toBe('offline')
+    expect(byNode.get(stays.id)).toBe('completed')
+  }, 30_000)
 })
