@@ -41,14 +41,24 @@ export function isEmergency (spec: Pick<ScheduleSpec, 'level' | 'priority'>): bo
   return effectivePriority(spec) >= EMERGENCY_MIN
 }
 
-/** The first fire time at or after `from`, within `horizonDays`, that falls inside quiet hours; else null. */
-export function firstQuietFire (spec: Timing, q: QuietHours, from: Date, horizonDays = 30): Date | null {
+/**
+ * The first fire time at or after `from`, within `horizonDays`, that falls inside quiet hours; else null.
+ * Quiet hours are the commune's night: they are judged in `quietTz` (the controller's zone), whatever zone the
+ * schedule is written in, so a 15:00 New York schedule cannot wake Vietnam at 03:00. The horizon is a year
+ * and more, so a one-off or a window months ahead is checked too.
+ */
+export function firstQuietFire (spec: Timing, q: QuietHours, from: Date, horizonDays = 400, quietTz = spec.timeZone): Date | null {
   if (parseHHMM(q.start) === parseHHMM(q.end)) return null
   const end = from.getTime() + horizonDays * DAY_MS
+  // A one-off is one instant, wherever it is.
+  if (spec.recurrence.kind === 'once') {
+    const [at] = occurrences(spec, from, new Date(8.64e15), 1)
+    return at !== undefined && isQuiet(at, quietTz, q) ? at : null
+  }
   // A day at a time, so an every-minute cron stops at its first quiet fire instead of listing a month.
   for (let t = from.getTime(); t < end; t += DAY_MS) {
     const fires = occurrences(spec, new Date(t), new Date(Math.min(t + DAY_MS, end)), Number.MAX_SAFE_INTEGER)
-    const quiet = fires.find(f => isQuiet(f, spec.timeZone, q))
+    const quiet = fires.find(f => isQuiet(f, quietTz, q))
     if (quiet !== undefined) return quiet
   }
   return null

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { NodeEvent } from '../../protocol/index.js'
+import { EMERGENCY_MIN } from '../../schedules/index.js'
 import type { BroadcastRecord } from '../store/schema.js'
 import { Broadcast, type BroadcastRequest } from './broadcast.js'
 import { StreamSession, type StreamDeps } from './stream.js'
@@ -7,6 +8,8 @@ import { StreamSession, type StreamDeps } from './stream.js'
 export interface EngineDeps extends StreamDeps {
   /** Whether a node is connected now; an offline node is recorded as such and not waited for. */
   isOnline: (nodeId: string) => boolean
+  /** Whether it is quiet hours now; a waiting non-emergency without an override does not start then. */
+  isQuietNow: () => boolean
   /** Persists a broadcast record; never rejects. */
   onChange: (record: BroadcastRecord) => Promise<void>
 }
@@ -114,6 +117,10 @@ export class Engine {
     await Promise.all(this.active().map(async b => await this.stop(b.id, 'controller shutting down')))
   }
 
+  private quietStops (b: Broadcast): boolean {
+    return b.priority < EMERGENCY_MIN && b.req.quietOverride === undefined && this.deps.isQuietNow()
+  }
+
   private preempt (nodeId: string, holder: Holder): void {
     const { broadcast: victim, stream, firstFrame } = holder
     const cutAt = stream.release(nodeId, 'preempted')
@@ -183,9 +190,15 @@ export class Engine {
       }
       // Most urgent first; first come, first served among equals.
       q.sort((x, y) => y.broadcast.priority - x.broadcast.priority || x.since - y.since)
-      const next = q.shift()
+      let next: WaitEntry | undefined
+      while ((next = q.shift()) !== undefined) {
+        clearTimeout(next.timer)
+        if (!this.quietStops(next.broadcast)) break
+        // It waited (queued, or cut and due to resume) into the commune's night: it does not start now.
+        next.broadcast.setStatus(nodeId, 'skipped', 'quiet hours began while it waited')
+        next.broadcast.checkDone()
+      }
       if (next === undefined) continue
-      clearTimeout(next.timer)
       const key = `${next.broadcast.id}:${next.position}`
       const g = groups.get(key) ?? { b: next.broadcast, position: next.position, nodes: [] }
       g.nodes.push(nodeId)

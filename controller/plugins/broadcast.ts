@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin'
+import { isQuiet } from '../../schedules/index.js'
 import type { FastifyInstance } from 'fastify'
 import { startEmbeddedBroker } from '../broker/embedded.js'
 import { routeInbound } from '../broker/inbound.js'
@@ -53,6 +54,7 @@ export default fp(async (app: FastifyInstance, opts: { now: () => number }) => {
     joinTimeoutMs: config.joinTimeoutMs,
     reportGraceMs: config.reportGraceMs,
     isOnline: nodeId => presence.get(nodeId).online,
+    isQuietNow: () => isQuiet(new Date(opts.now()), config.timeZone, { start: config.quietStart, end: config.quietEnd }),
     onChange: async record => { await recordBroadcast({ store, history, log }, record) }
   })
   broker.link.onClient((event, nodeId) => {

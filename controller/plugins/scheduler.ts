@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
-import { effectivePriority } from '../../schedules/index.js'
+import { effectivePriority, formatLocal, isEmergency, isQuiet } from '../../schedules/index.js'
 import { ScheduleRunner } from '../scheduler/runner.js'
 import { programmeOf } from '../scheduler/playlist.js'
 import { expandTargets, nodeZones } from '../engine/targets.js'
@@ -18,6 +18,7 @@ declare module 'fastify' {
 export default fp(async (app: FastifyInstance, opts: { now: () => number }) => {
   const { store, engine, library, config, log } = app
   const iso = (ms: number): string => new Date(ms).toISOString()
+  const quiet = { start: config.quietStart, end: config.quietEnd }
 
   /** A fire that did not play at all: a record with the reason, so reports count it. */
   async function failed (s: ScheduleRecord, at: Date, reason: string): Promise<void> {
@@ -51,6 +52,12 @@ export default fp(async (app: FastifyInstance, opts: { now: () => number }) => {
     },
     async missed (s, at, reason) { await failed(s, at, reason) },
     async fire (s, at) {
+      // The last line of defence for the commune's night: whatever slipped past the checks at save time
+      // (a window far ahead, an edited quiet-hours setting) does not play without its recorded override.
+      if (!isEmergency(s.spec) && s.quietOverride === null && isQuiet(at, config.timeZone, quiet)) {
+        await failed(s, at, `refused: ${formatLocal(at, config.timeZone)} is inside quiet hours ${quiet.start}-${quiet.end} and the schedule has no override`)
+        return
+      }
       const programme = await programmeOf(library, store.data.media, s.spec.playlist, s.spec.repeat, config.frameMs)
       if ('missing' in programme) { await failed(s, at, `failed: media ${programme.missing} no longer exists`); return }
       const nodeIds = expandTargets(store.data, s.spec.targets)
@@ -58,11 +65,12 @@ export default fp(async (app: FastifyInstance, opts: { now: () => number }) => {
         origin: { kind: 'schedule', scheduleId: s.id }, playlist: s.spec.playlist, targets: s.spec.targets,
         nodeIds, nodeZones: nodeZones(store.data, nodeIds), frames: programme.frames, channels: programme.channels,
         durationMs: programme.durationMs, priority: effectivePriority(s.spec), onInterrupt: s.spec.onInterrupt,
-        maxWaitMs: s.spec.maxWaitS * 1000, scheduledAt: at.getTime(), volume: s.spec.volume
+        maxWaitMs: s.spec.maxWaitS * 1000, scheduledAt: at.getTime(), volume: s.spec.volume,
+        quietOverride: s.quietOverride === null ? undefined : { reason: s.quietOverride.reason, at: s.quietOverride.at }
       })
     }
   })
   app.decorate('scheduler', runner)
   app.addHook('onReady', async () => { runner.start() })
-  app.addHook('preClose', async () => { runner.stop() })
+  app.addHook('preClose', async () => { await runner.stop() })
 }, { name: 'loa-scheduler', dependencies: ['loa-store', 'loa-broadcast', 'loa-media'] })

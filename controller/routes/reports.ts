@@ -1,7 +1,7 @@
 import Type from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ErrorResponse, secured } from './common.js'
-import { DATE_PATTERN, DEFAULT_TIME_ZONE } from '../../schedules/index.js'
+import { DATE_PATTERN } from '../../schedules/index.js'
 import { reportRange, MAX_REPORT_DAYS, type ReportRange } from '../reports/range.js'
 import { Report } from '../reports/schema.js'
 import { ReportBuilder } from '../reports/summary.js'
@@ -13,7 +13,7 @@ import type { Store } from '../store/store.js'
 const ReportQuery = Type.Object({
   from: Type.String({ pattern: DATE_PATTERN, description: 'first day, YYYY-MM-DD, local to timeZone' }),
   to: Type.String({ pattern: DATE_PATTERN, description: 'last day (included), YYYY-MM-DD' }),
-  timeZone: Type.String({ minLength: 1, maxLength: 64, default: DEFAULT_TIME_ZONE }),
+  timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'default: the controller\'s zone (LOA_TIME_ZONE)' })),
   format: Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json', description: 'csv: the per-node table, for Excel' })
 }, { additionalProperties: false })
 
@@ -52,7 +52,8 @@ const reports: FastifyPluginAsyncTypebox = async app => {
       }
     }
   }, async (req, reply) => {
-    const { from, to, timeZone, format } = req.query
+    const { from, to, format } = req.query
+    const timeZone = req.query.timeZone ?? app.config.timeZone
     const report = await summarise(store, history, reportRange(from, to, timeZone))
     if (format === 'json') return await reply.type('application/json').send(report)
     return await reply

@@ -41,8 +41,8 @@ const schedules: FastifyPluginAsyncTypebox = async app => {
   /** Validates a body for saving; returns the full spec, its review, and the override to record. */
   function prepare (body: ScheduleSpecInput, self?: string): { spec: ReturnType<typeof withDefaults>, r: ReturnType<typeof review>, override: Stored['quietOverride'] } {
     const spec = withDefaults(body)
-    checkReferences(store.data, spec)
-    const r = review(store.data, spec, self, quiet, now())
+    checkReferences(store.data, spec, now())
+    const r = review(store.data, spec, self, quiet, now(), 10, config.timeZone)
     if (r.quiet !== null && spec.quietOverride === undefined) {
       throw apiError('QUIET_HOURS', { detail: r.quiet.message, quiet: `${quiet.start}-${quiet.end}`, local: r.quiet.local })
     }
@@ -77,14 +77,14 @@ const schedules: FastifyPluginAsyncTypebox = async app => {
   }, async req => {
     const spec = withDefaults(req.body)
     checkReferences(store.data, spec)
-    return review(store.data, spec, req.query.id, quiet, now(), req.query.count)
+    return review(store.data, spec, req.query.id, quiet, now(), req.query.count, config.timeZone)
   })
 
   app.get('/schedules/:id', {
     schema: { tags, security: secured, summary: 'A schedule with its next fire times', params: IdParams, querystring: Count, response: { 200: Saved, 404: ErrorResponse } }
   }, async req => {
     const s = find(req.params.id)
-    return { schedule: s, ...review(store.data, s.spec, s.id, quiet, now(), req.query.count) }
+    return { schedule: s, ...review(store.data, s.spec, s.id, quiet, now(), req.query.count, config.timeZone) }
   })
 
   app.put('/schedules/:id', {
@@ -109,7 +109,7 @@ const schedules: FastifyPluginAsyncTypebox = async app => {
 
   for (const [action, enabled] of [['enable', true], ['disable', false]] as const) {
     app.post(`/schedules/:id/${action}`, {
-      schema: { tags, security: secured, summary: `${enabled ? 'Enable' : 'Disable'} a schedule`, params: IdParams, response: { 200: ScheduleRecord, 404: ErrorResponse } }
+      schema: { tags, security: secured, summary: `${enabled ? 'Enable' : 'Disable'} a schedule (enabling shows its conflicts again)`, params: IdParams, response: { 200: Saved, 404: ErrorResponse } }
     }, async req => {
       find(req.params.id)
       const t = now().toISOString()
@@ -123,7 +123,7 @@ const schedules: FastifyPluginAsyncTypebox = async app => {
         return s
       })
       scheduler.wake()
-      return saved
+      return { schedule: saved, ...review(store.data, saved.spec, saved.id, quiet, now(), 10, config.timeZone) }
     })
   }
 

@@ -38,6 +38,8 @@ export class ScheduleRunner {
   private stopped = true
   /** The ledger in memory too: if the disk refuses a write, the same fire still never repeats in this process. */
   private readonly handled = new Map<string, number>()
+  private tickDone: Promise<void> = Promise.resolve()
+  private readonly firing = new Set<Promise<void>>()
 
   constructor (private readonly deps: RunnerDeps) {}
 
@@ -46,16 +48,19 @@ export class ScheduleRunner {
     this.wake()
   }
 
-  stop (): void {
+  /** Stops timing fires; resolves once the wake-up in progress and the fires it started are done. */
+  async stop (): Promise<void> {
     this.stopped = true
     if (this.timer !== undefined) clearTimeout(this.timer)
+    await this.tickDone
+    await Promise.all([...this.firing])
   }
 
   /** Schedules changed: look again now. */
   wake (): void {
     if (this.stopped) return
     if (this.running) { this.again = true; return }
-    void this.tick()
+    this.tickDone = this.tick()
   }
 
   private async tick (): Promise<void> {
@@ -68,7 +73,7 @@ export class ScheduleRunner {
     } finally {
       this.running = false
     }
-    if (this.again) { this.again = false; void this.tick(); return }
+    if (this.again && !this.stopped) { this.again = false; await this.tick(); return }
     this.arm()
   }
 
@@ -97,9 +102,13 @@ export class ScheduleRunner {
       // Playing matters more than the ledger: fire anyway, and say that a restart could repeat it.
       this.deps.log.error({ err, schedule: s.id }, 'scheduler: could not record the fire before playing it')
     })
-    if (latest !== undefined) {
+    if (latest !== undefined && !this.stopped) {
       this.deps.log.info({ schedule: s.id, at: latest.toISOString(), lateMs: Math.max(0, t - latest.getTime()) }, 'scheduler: fire')
-      await this.deps.fire(s, latest)
+      // Not awaited: schedules due at the same minute start together, not one join-wait after another.
+      const firing = this.deps.fire(s, latest)
+        .catch(err => this.deps.log.error({ err, schedule: s.id }, 'scheduler: a fire failed'))
+        .finally(() => this.firing.delete(firing))
+      this.firing.add(firing)
     }
   }
 

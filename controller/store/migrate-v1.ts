@@ -21,22 +21,27 @@ export function broadcastFromV1 (b: Loose): BroadcastRecord {
     const status = String(d.status)
     // pending, joined, no_reply and playing meant "not final yet"; in an ended record they never reported.
     const mapped: DeliveryStatus = KEPT.has(status) ? status as DeliveryStatus : endedAt === null ? 'playing' : 'no_report'
+    // Fields a record already has (written by a build between the two schemas) are kept as they are.
     return {
-      nodeId: String(d.nodeId), status: mapped, interruptions: 0, framesExpected: num(d.framesExpected),
+      nodeId: String(d.nodeId), ...(typeof d.zoneId === 'string' ? { zoneId: d.zoneId } : {}), status: mapped,
+      interruptions: num(d.interruptions), framesExpected: num(d.framesExpected),
       framesReceived: received, framesLate: late, framesMissing: typeof d.framesMissing === 'number' ? d.framesMissing : null,
-      requestedMs: durationMs, deliveredMs: framesTotal > 0 ? Math.round(Math.min(played, framesTotal) / framesTotal * durationMs) : 0,
+      requestedMs: num(d.requestedMs, durationMs),
+      deliveredMs: num(d.deliveredMs, framesTotal > 0 ? Math.round(Math.min(played, framesTotal) / framesTotal * durationMs) : 0),
       firstSampleAt: str(d.firstSampleAt), finishReason: str(d.finishReason)
     }
   })
   const startAt = str(b.startAt)
   const mediaId = String(b.mediaId ?? '')
   return {
-    id: String(b.id), origin: { kind: 'api' }, mediaId, playlist: [mediaId],
+    id: String(b.id), origin: (b.origin as BroadcastRecord['origin'] | undefined) ?? { kind: 'api' }, mediaId,
+    playlist: Array.isArray(b.playlist) ? b.playlist as string[] : [mediaId],
     targets: (b.targets as BroadcastRecord['targets'] | undefined) ?? { zones: [], nodes: [] },
     priority: num(b.priority, 100), state: (str(b.state) ?? 'failed') as BroadcastRecord['state'],
-    createdAt: String(b.createdAt), scheduledAt: null, startAt, endedAt, endReason: str(b.endReason),
+    createdAt: String(b.createdAt), scheduledAt: str(b.scheduledAt), startAt, endedAt, endReason: str(b.endReason),
     framesTotal, framesSent: num(b.framesSent), durationMs,
-    streams: startAt === null ? [] : [{ id: String(b.id), firstFrame: 0, nodes: delivery.length, startAt, framesSent: num(b.framesSent) }],
+    streams: Array.isArray(b.streams) ? b.streams as BroadcastRecord['streams']
+      : startAt === null ? [] : [{ id: String(b.id), firstFrame: 0, nodes: delivery.length, startAt, framesSent: num(b.framesSent) }],
     delivery
   }
 }

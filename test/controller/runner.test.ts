@@ -42,7 +42,7 @@ function record (spec: Partial<ScheduleSpecInput>, createdAt: number, lastFiredA
 describe('schedule runner (fake time)', () => {
   let h: Harness | undefined
   beforeEach(() => { vi.useFakeTimers() })
-  afterEach(() => { h?.runner.stop(); vi.useRealTimers() })
+  afterEach(async () => { await h?.runner.stop(); vi.useRealTimers() })
 
   it('fires Monday-Saturday 05:00 and 17:00 exactly, over two weeks, never on Sunday', async () => {
     const start = hcm('2026-03-01T12:00:00') // a Sunday
@@ -82,7 +82,7 @@ describe('schedule runner (fake time)', () => {
     h.runner.start()
     await vi.advanceTimersByTimeAsync(10)
     expect(h.fired.map(f => f.at)).toEqual([new Date(fire).toISOString()])
-    h.runner.stop()
+    await h.runner.stop()
     // Another restart right after: the ledger says it was handled, so it does not play again.
     h = harness(records)
     h.runner.start()

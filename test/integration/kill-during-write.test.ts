@@ -68,9 +68,10 @@ describe('a kill during writes', () => {
     }
     const writers = Promise.all([writer(), writer(), writer(), writer()])
     while (acknowledged.length < 40) await new Promise(resolve => setTimeout(resolve, 5))
+    const exited = new Promise(resolve => run.child.once('exit', resolve))
     run.child.kill('SIGKILL')
     await writers
-    await new Promise(resolve => run.child.once('exit', resolve))
+    await exited
 
     const raw = await readFile(join(dir, 'loa.json'), 'utf8')
     expect(() => JSON.parse(raw)).not.toThrow()

@@ -20,7 +20,7 @@ describe('schedules across a controller restart', () => {
   afterEach(async () => { await c?.app.close(); await rm(dir, { recursive: true, force: true }); await tmp.remove() })
 
   async function scheduleThenStop (graceS: number): Promise<{ id: string, at: Date }> {
-    c = await startController({ dataDir: dir, missedGraceS: graceS })
+    c = await startController({ dataDir: dir, missedGraceS: graceS, timeZone: 'UTC' })
     const media = await uploadTone(c, tmp.dir, 1)
     const zone = (await c.api('POST', '/api/v1/zones', { name: 'Thôn Khởi Động' })).json<{ id: string }>().id
     await c.api('POST', '/api/v1/nodes', { name: 'Loa 1', zoneId: zone })
@@ -57,5 +57,17 @@ describe('schedules across a controller restart', () => {
     expect(missed?.delivery.every(d => d.status === 'missed')).toBe(true)
     await sleep(1000)
     expect(await fires(c, id)).toHaveLength(1)
+  }, 30_000)
+
+  it('refuses at fire time a non-emergency that lands in quiet hours without an override', async () => {
+    const { id, at } = await scheduleThenStop(300)
+    // Quiet hours were switched on (here: the whole day but one minute) while the controller was down.
+    const h = at.getUTCHours()
+    const allButOne = `${String((h + 23) % 24).padStart(2, '0')}:59`
+    c = await startController({ dataDir: dir, missedGraceS: 300, timeZone: 'UTC', quietStart: `${String(h).padStart(2, '0')}:00`, quietEnd: allButOne })
+    const [refused] = await waitFor(async () => { const f = await fires(c as TestController, id); return f.length > 0 ? f : undefined }, 10_000, 'the refused fire')
+    expect(refused).toMatchObject({ state: 'failed', scheduledAt: at.toISOString() })
+    expect(refused?.endReason).toMatch(/^refused: .* inside quiet hours/)
+    expect(refused?.streams).toEqual([])
   }, 30_000)
 })

@@ -98,6 +98,8 @@ describe('schedules API', () => {
       [{ ...monSat(['05:00']), playlist: ['m-missing'] }, 404, 'MEDIA_NOT_FOUND'],
       [{ ...monSat(['05:00']), targets: { zones: ['z-missing'], nodes: [] } }, 404, 'ZONE_NOT_FOUND'],
       [{ ...monSat(['05:00']), validFrom: '2027-03-01', validTo: '2027-02-01' }, 400, 'SCHEDULE_INVALID', /2027-02-01/],
+      [{ ...monSat(['05:00']), recurrence: { kind: 'once', at: '2020-01-01T09:00' } }, 400, 'SCHEDULE_INVALID', /never play/],
+      [{ ...monSat(['05:00']), validTo: '2021-12-31' }, 400, 'SCHEDULE_INVALID', /never play/],
       [{ ...monSat(['25:00']) }, 400, 'VALIDATION_FAILED'],
       [{ ...monSat(['05:00']), timezone: 'Asia/Ho_Chi_Minh' }, 400, 'VALIDATION_FAILED']
     ]
@@ -116,8 +118,8 @@ describe('schedules API', () => {
     const put = await c.api('PUT', `/api/v1/schedules/${id}`, { ...monSat(['06:30']), name: 'Sửa đổi', targets: { zones: [other], nodes: [] } })
     expect(put.statusCode, put.body).toBe(200)
     expect(put.json<Saved>().nextFireTimes[0]?.local).toMatch(/06:30$/)
-    expect((await c.api('POST', `/api/v1/schedules/${id}/disable`)).json()).toMatchObject({ spec: { enabled: false } })
-    expect((await c.api('POST', `/api/v1/schedules/${id}/enable`)).json()).toMatchObject({ spec: { enabled: true } })
+    expect((await c.api('POST', `/api/v1/schedules/${id}/disable`)).json()).toMatchObject({ schedule: { spec: { enabled: false } } })
+    expect((await c.api('POST', `/api/v1/schedules/${id}/enable`)).json()).toMatchObject({ schedule: { spec: { enabled: true } }, conflicts: [] })
     const del = await c.api('DELETE', `/api/v1/media/${media}`)
     expect(del.statusCode).toBe(409)
     expect(del.json()).toMatchObject({ code: 'MEDIA_USED_BY_SCHEDULE' })

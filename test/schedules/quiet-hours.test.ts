@@ -63,11 +63,20 @@ describe('firstQuietFire', () => {
         'choose another time, or give a reason to override quiet hours')
   })
 
-  it('looks only as far as the horizon, and not at all with no quiet hours', () => {
-    const late = spec({ kind: 'once', at: '2026-05-01T23:00' })
-    expect(firstQuietFire(late, DEFAULT_QUIET_HOURS, from)).toBeNull()
-    expect(firstQuietFire(late, DEFAULT_QUIET_HOURS, from, 90)?.toISOString()).toBe(at('2026-05-01T23:00:00').toISOString())
+  it('checks a one-off wherever it is, other schedules a year ahead, and nothing with no quiet hours', () => {
+    const late = spec({ kind: 'once', at: '2027-05-01T23:00' })
+    expect(firstQuietFire(late, DEFAULT_QUIET_HOURS, from)?.toISOString()).toBe(at('2027-05-01T23:00:00').toISOString())
     expect(firstQuietFire(late, { start: '05:00', end: '05:00' }, from, 90)).toBeNull()
+    const later = { ...spec(daily('03:00')), validFrom: '2026-07-01' }
+    expect(firstQuietFire(later, DEFAULT_QUIET_HOURS, from)?.toISOString()).toBe(at('2026-07-01T03:00:00').toISOString())
+    expect(firstQuietFire(later, DEFAULT_QUIET_HOURS, from, 30)).toBeNull()
+  })
+
+  it('judges quiet hours in the commune\'s zone, not the schedule\'s', () => {
+    const ny = { ...spec(daily('15:00')), timeZone: 'America/New_York' }
+    // 15:00 in New York (EST, UTC-5) is 03:00 the next day in Vietnam.
+    expect(firstQuietFire(ny, DEFAULT_QUIET_HOURS, from)).toBeNull()
+    expect(firstQuietFire(ny, DEFAULT_QUIET_HOURS, from, 400, HCM)).not.toBeNull()
   })
 
   it('an every-minute cron stops at its first quiet minute', () => {
