@@ -17,6 +17,7 @@ import tts from './routes/tts.js'
 import broadcasts from './routes/broadcasts.js'
 import reports from './routes/reports.js'
 import schedules from './routes/schedules.js'
+import emergency from './routes/emergency.js'
 import schedulerPlugin from './plugins/scheduler.js'
 
 export interface AppOptions {
@@ -62,6 +63,7 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
     await api.register(broadcasts)
     await api.register(reports)
     await api.register(schedules)
+    await api.register(emergency)
   }, { prefix: '/api/v1' })
   return app
 }

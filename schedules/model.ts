@@ -111,6 +111,7 @@ export const ScheduleSpec = Type.Object({
   priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 255, description: "overrides the level's number" })),
   repeat: Type.Optional(Type.Integer({ minimum: 1, maximum: 10, default: SPEC_DEFAULTS.repeat, description: 'plays of the playlist per fire' })),
   volume: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
+  chime: Type.Optional(Type.Boolean({ description: 'play the announcement chime before the playlist' })),
   enabled: Type.Optional(Type.Boolean({ default: SPEC_DEFAULTS.enabled })),
   onInterrupt: Type.Optional(interruptUnion({ default: SPEC_DEFAULTS.onInterrupt })),
   maxWaitS: Type.Optional(Type.Integer({

@@ -20,6 +20,8 @@ export interface BroadcastRequest {
   maxWaitMs: number
   /** Set when staff played it inside quiet hours on purpose: who cannot be told yet, but why and when. */
   quietOverride?: { reason: string, at: string }
+  /** How far ahead frames are sent; emergencies use a short one so they are heard within a second. */
+  leadMs?: number
   /** Volume (0-100) the nodes use for this broadcast only; default their own. */
   volume?: number
   /** The first sample should be heard at this time (ms), e.g. a schedule's; default as soon as possible. */

@@ -155,7 +155,7 @@ export class Engine {
   private async startStream (b: Broadcast, nodeIds: string[], position: number): Promise<void> {
     const stream: StreamSession = new StreamSession({
       id: randomUUID(), nodeIds, frames: b.req.frames.slice(position), channels: b.req.channels, priority: b.priority,
-      notBefore: position === 0 ? b.req.scheduledAt : undefined, volume: b.req.volume
+      notBefore: position === 0 ? b.req.scheduledAt : undefined, volume: b.req.volume, leadMs: b.req.leadMs
     }, this.deps, {
       onNodeFree: nodeId => this.nodeFree(nodeId, stream),
       onNodeDone: r => { b.nodeDone(stream.id, r); b.checkDone() },

@@ -46,6 +46,8 @@ export interface StreamSpec {
   notBefore?: number
   durationMs?: number
   volume?: number
+  /** Overrides the default lead for this stream. */
+  leadMs?: number
 }
 
 /**
@@ -74,11 +76,13 @@ export class StreamSession {
   private paced = false
   private ended = false
   private readonly frameMs: number
+  private readonly leadMs: number
 
   constructor (private readonly spec: StreamSpec, private readonly deps: StreamDeps, private readonly hooks: StreamHooks) {
     this.topic = streamTopic(spec.id)
     for (const n of spec.nodeIds) this.members.add(n)
-    this.firstPlayAt = Math.max(deps.now() + deps.leadMs, spec.notBefore ?? 0)
+    this.leadMs = spec.leadMs ?? deps.leadMs
+    this.firstPlayAt = Math.max(deps.now() + this.leadMs, spec.notBefore ?? 0)
     this.playAtUs = playTimesUs(this.firstPlayAt, spec.frames)
     const samples = spec.frames.reduce((s, f) => s + f.durationSamples, 0)
     this.frameMs = spec.frames.length === 0 ? 0 : samples / SAMPLE_RATE * 1000 / spec.frames.length
@@ -92,7 +96,8 @@ export class StreamSession {
 
   /** Joins the nodes and starts pacing; the play times were fixed when the stream was made. */
   async start (): Promise<void> {
-    const { now, leadMs } = this.deps
+    const { now } = this.deps
+    const leadMs = this.leadMs
     await this.join()
     if (this.stopped) return
     if (this.members.size === 0) { this.end(); return }
@@ -199,7 +204,7 @@ export class StreamSession {
       ...(this.spec.volume !== undefined ? { volume: this.spec.volume } : {})
     }
     // Bounded well inside the lead, so a silent node cannot delay everyone's first frame.
-    const timeout = Math.min(joinTimeoutMs, Math.floor(this.deps.leadMs / 2))
+    const timeout = Math.min(joinTimeoutMs, Math.floor(this.leadMs / 2))
     await Promise.all(this.nodes().map(async nodeId => {
       const reply = await commands.send(nodeId, body, timeout)
       if (reply === undefined || reply.status === 'ok' || !this.members.has(nodeId)) return

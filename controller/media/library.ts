@@ -27,7 +27,7 @@ export class MediaLibrary {
     return await run
   }
 
-  constructor (dataDir: string, private readonly settings: AudioSettings) {
+  constructor (dataDir: string, readonly settings: AudioSettings) {
     this.mediaDir = path.join(dataDir, 'media')
     this.tmpDir = path.join(dataDir, 'tmp')
   }

@@ -61,13 +61,14 @@ export default fp(async (app: FastifyInstance, opts: { now: () => number }) => {
     if (event === 'connected') presence.connected(nodeId)
     else presence.disconnected(nodeId)
   })
-  // A node that comes (back) online gets the volume the staff last set for it.
-  presence.onChange((nodeId, live) => {
-    const node = store.data.nodes.find(n => n.id === nodeId)
-    if (live.online && node !== undefined) void commands.send(nodeId, { type: 'volume', volume: node.volume }, 5000)
-  })
   const inbound = await routeInbound(broker.link, {
-    state: (id, s) => presence.state(id, s),
+    state: (id, s) => {
+      presence.state(id, s)
+      // A node that says hello gets the volume the staff last set for it. On the hello, not on the TCP
+      // connect: the node subscribes to its commands before it says hello (docs/protocol.md).
+      const node = store.data.nodes.find(n => n.id === id)
+      if (s.state === 'online' && node !== undefined) void commands.send(id, { type: 'volume', volume: node.volume }, 5000)
+    },
     telemetry: (id, t) => presence.telemetry(id, t),
     reply: (id, r) => { presence.seen(id); commands.reply(id, r) },
     events: (id, e) => { presence.seen(id); engine?.nodeEvent(id, e) }

@@ -3,10 +3,12 @@ import multipart from '@fastify/multipart'
 import type { FastifyInstance } from 'fastify'
 import { DEFAULT_AUDIO_SETTINGS, resolveFfmpegPath } from '../../audio/index.js'
 import { MediaLibrary } from '../media/library.js'
+import { Chimes } from '../media/chimes.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
     library: MediaLibrary
+    chimes: Chimes
   }
 }
 
@@ -25,4 +27,13 @@ export default fp(async (app: FastifyInstance) => {
   await library.init()
   await app.register(multipart, { limits: { fileSize: config.maxUploadBytes, files: 1, fields: 10, parts: 12 } })
   app.decorate('library', library)
+  const chimes = new Chimes(library.settings, {
+    ...(config.chimeFile !== undefined ? { announce: config.chimeFile } : {}),
+    ...(config.emergencyChimeFile !== undefined ? { emergency: config.emergencyChimeFile } : {})
+  })
+  app.decorate('chimes', chimes)
+  // Encoded in the background once the app is up; the first chime request waits for it if needed.
+  app.addHook('onReady', async () => {
+    chimes.load().catch(err => app.log.error({ err }, 'chimes could not be prepared; broadcasts play without them'))
+  })
 }, { name: 'loa-media', dependencies: ['loa-store'] })

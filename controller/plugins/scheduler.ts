@@ -61,6 +61,11 @@ export default fp(async (app: FastifyInstance, opts: { now: () => number }) => {
       const programme = await programmeOf(library, store.data.media, s.spec.playlist, s.spec.repeat, config.frameMs)
       if ('missing' in programme) { await failed(s, at, `failed: media ${programme.missing} no longer exists`); return }
       const nodeIds = expandTargets(store.data, s.spec.targets)
+      const chime = s.spec.chime === true ? await app.chimes.get('announce').catch(() => undefined) : undefined
+      if (chime !== undefined) {
+        programme.frames = [...chime.frames, ...programme.frames]
+        programme.durationMs += chime.durationMs
+      }
       await engine.start({
         origin: { kind: 'schedule', scheduleId: s.id }, playlist: s.spec.playlist, targets: s.spec.targets,
         nodeIds, nodeZones: nodeZones(store.data, nodeIds), frames: programme.frames, channels: programme.channels,

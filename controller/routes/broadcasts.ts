@@ -16,6 +16,7 @@ const PlayBody = Type.Object({
   priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 255, default: 100, description: 'higher is more urgent; 200 and above is the emergency band' })),
   onInterrupt: Type.Optional(Type.Union([Type.Literal('resume'), Type.Literal('restart'), Type.Literal('cancel')], { default: 'resume', description: 'what a node does with this broadcast after a more urgent one cut it' })),
   maxWaitS: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600, default: 300, description: 'how long to wait for a node busy with something more urgent before skipping it' })),
+  chime: Type.Optional(Type.Boolean({ default: false, description: 'play the announcement chime first' })),
   quietOverride: Type.Optional(Type.Object({ reason: Type.String({ minLength: 3, maxLength: 500 }) }, { additionalProperties: false, description: 'play inside quiet hours anyway; the reason is recorded' }))
 }, { additionalProperties: false })
 
@@ -59,9 +60,11 @@ const broadcasts: FastifyPluginAsyncTypebox = async app => {
       quietOverride = { reason: req.body.quietOverride.reason, at: at.toISOString() }
       req.log.warn({ reason: quietOverride.reason }, 'play-now inside quiet hours, overridden')
     }
-    const { frames, channels } = await library.frames(media, config.frameMs)
+    const { frames: content, channels } = await library.frames(media, config.frameMs)
+    const chime = req.body.chime === true ? await app.chimes.get('announce').catch(() => undefined) : undefined
+    const frames = chime === undefined ? content : [...chime.frames, ...content]
     const b = await engine.start({
-      origin: { kind: 'api' }, playlist: [mediaId], targets, nodeIds, frames, channels, durationMs: media.durationMs,
+      origin: { kind: 'api' }, playlist: [mediaId], targets, nodeIds, frames, channels, durationMs: media.durationMs + (chime?.durationMs ?? 0),
       priority, onInterrupt, maxWaitMs: maxWaitS * 1000, nodeZones: nodeZones(store.data, nodeIds), quietOverride
     })
     req.log.info({ broadcast: b.id, mediaId, nodes: nodeIds.length }, 'broadcast started')

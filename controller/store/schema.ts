@@ -113,7 +113,9 @@ export const BroadcastRecord = Type.Object({
   id: Type.String(),
   origin: Type.Object({
     kind: Type.Union([Type.Literal('api'), Type.Literal('schedule'), Type.Literal('emergency')]),
-    scheduleId: Type.Optional(Type.String())
+    scheduleId: Type.Optional(Type.String()),
+    /** Who started it (the audit's "who"): the API token for now; user accounts come with the panel. */
+    by: Type.Optional(Type.String())
   }),
   mediaId: Type.String({ description: 'the first item of the playlist' }),
   playlist: Type.Array(Type.String()),
