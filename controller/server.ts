@@ -10,6 +10,8 @@ async function main (): Promise<void> {
   const addr = app.server.address()
   const httpPort = typeof addr === 'object' && addr !== null ? addr.port : config.httpPort
   app.log.info({ httpPort, mqttPort: app.mqtt.port, dataDir: config.dataDir }, `Loa is up: API and docs on http://localhost:${httpPort}/docs, MQTT on port ${app.mqtt.port}`)
+  // Encode the chimes now, so the first emergency does not wait for ffmpeg.
+  app.chimes.load().catch(err => app.log.error({ err }, 'chimes could not be prepared; broadcasts play without them'))
   if (app.initialToken !== undefined) {
     // Printed once, to the terminal only, never through the logger: only its hash is kept.
     process.stdout.write(`\nAdmin API token (shown only this once; keep it safe):\n  ${app.initialToken}\n\n`)

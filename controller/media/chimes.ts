@@ -35,6 +35,11 @@ export class Chimes {
     return this.loading
   }
 
+  /** Resolves when no encode is running (whether it worked or not). */
+  async settled (): Promise<void> {
+    await this.loading?.catch(() => undefined)
+  }
+
   async get (kind: ChimeKind): Promise<{ frames: MediaFrame[], durationMs: number }> {
     await this.load()
     const c = this.frames.get(kind)

@@ -32,8 +32,7 @@ export default fp(async (app: FastifyInstance) => {
     ...(config.emergencyChimeFile !== undefined ? { emergency: config.emergencyChimeFile } : {})
   })
   app.decorate('chimes', chimes)
-  // Encoded in the background once the app is up; the first chime request waits for it if needed.
-  app.addHook('onReady', async () => {
-    chimes.load().catch(err => app.log.error({ err }, 'chimes could not be prepared; broadcasts play without them'))
-  })
+  // server.ts warms the chimes once listening; otherwise the first chime request encodes them. A close
+  // waits for an encode in progress, so its temp folder is always removed.
+  app.addHook('onClose', async () => { await chimes.settled() })
 }, { name: 'loa-media', dependencies: ['loa-store'] })

@@ -37,6 +37,7 @@ describe('the emergency button', () => {
     await waitFor(() => listener.volume === 80 ? true : undefined, 5000, 'the stored volume to reach the node')
     normalClip = await uploadTone(c, tmp.dir, 6, 440)
     warning = await uploadTone(c, tmp.dir, 1, 300)
+    await c.app.chimes.load() // as server.ts does at start
   }, 60_000)
   afterAll(async () => { await listener?.stop(); await fleet?.stop(); await c?.close(); await tmp?.remove() })
 
