@@ -18,6 +18,9 @@ const Body = Type.Object({
   chime: Type.Optional(Type.Boolean({ default: true, description: 'the emergency chime first' }))
 }, { additionalProperties: false })
 
+/** Longest an emergency waits for its chime (only when the chimes were not warmed at start). */
+const CHIME_WAIT_MS = 200
+
 const Answer = Type.Object({
   broadcast: BroadcastView,
   recorded: Type.Boolean({ description: 'false when the data file could not be written: the warning plays anyway' }),
@@ -52,15 +55,17 @@ const emergency: FastifyPluginAsyncTypebox = async app => {
       if (media === undefined) throw apiError('MEDIA_NOT_FOUND', { id: mediaId })
     } else {
       media = await textToMedia({ engine: ttsEngine, library, config }, { text: text ?? '', voice: req.body.voice, name: 'Cảnh báo khẩn cấp' })
-      const spoken = media
-      await store.update(db => { db.media.push(spoken) }).catch(() => warnings.push('the spoken warning could not be saved to the media library'))
     }
     const { frames, channels } = await library.frames(media, config.frameMs)
     const repeat = req.body.repeat ?? config.emergencyRepeat
     const programme: MediaFrame[] = []
     let durationMs = media.durationMs * repeat
     if (chime) {
-      const c = await chimes.get('emergency').catch(() => undefined)
+      // The chime is in memory once warmed; it never holds the warning back for more than a moment.
+      const c = await Promise.race([
+        chimes.get('emergency').catch(() => undefined),
+        new Promise<undefined>(resolve => setTimeout(() => resolve(undefined), CHIME_WAIT_MS).unref())
+      ])
       if (c === undefined) warnings.push('the emergency chime is not available; the warning plays without it')
       else { programme.push(...c.frames); durationMs += c.durationMs }
     }
@@ -72,7 +77,12 @@ const emergency: FastifyPluginAsyncTypebox = async app => {
       leadMs: config.emergencyLeadMs, volume: config.emergencyVolume
     })
     // The audit trail: who, when, what, where, in the log even if the data file is broken.
-    req.log.warn({ broadcast: b.id, by: 'api-token', media: media.id, zones, nodes: nodeIds.length }, 'EMERGENCY broadcast started')
+    req.log.warn({ broadcast: b.id, by: 'api-token', ip: req.ip, userAgent: req.headers['user-agent'], media: media.id, zones, nodes: nodeIds.length }, 'EMERGENCY broadcast started')
+    if (text !== undefined) {
+      // Saved to the library after it is on air: a slow disk must not delay the warning.
+      const spoken = media
+      await store.update(db => { db.media.push(spoken) }).catch(() => warnings.push('the spoken warning could not be saved to the media library'))
+    }
     const recorded = await store.update(() => undefined).then(() => true, () => false)
     if (!recorded) {
       warnings.push('the data file could not be written: this emergency is not recorded there (it is in the log)')

@@ -84,6 +84,16 @@ describe('the emergency button', () => {
     expect(Date.parse(b.startAt ?? '')).toBeGreaterThan(Date.parse(a.startAt ?? '') + 1000)
   }, 30_000)
 
+  it('reads a text warning out, and keeps it in the media library', async () => {
+    const r = await c.api('POST', '/api/v1/emergency', { text: 'Khẩn cấp: nước lũ đang lên.', zones: [fleet.zones[1]], repeat: 1, chime: false })
+    expect(r.statusCode, r.body).toBe(201)
+    const { broadcast } = r.json<Answer>()
+    const done = await whenEnded(c, broadcast.id)
+    expect(done.delivery.every(d => d.status === 'completed')).toBe(true)
+    const media = (await c.api('GET', `/api/v1/media/${done.mediaId}`)).json<{ tts: { text: string } }>()
+    expect(media.tts.text).toBe('Khẩn cấp: nước lũ đang lên.')
+  }, 30_000)
+
   it('refuses a call with no warning, or with two', async () => {
     for (const body of [{}, { mediaId: warning, text: 'Bão' }]) {
       const r = await c.api('POST', '/api/v1/emergency', body)
@@ -105,5 +115,26 @@ describe('the emergency button', () => {
     expect(answer.warnings.join(' ')).toMatch(/not recorded/)
     const stream = answer.broadcast.streams[0]?.id ?? ''
     await waitFor(() => (fleet.byZone[0] ?? []).every(s => s.report(stream)?.reason === 'end') ? true : undefined, 15_000, 'the warning to play everywhere')
+  }, 30_000)
+})
+
+describe('the emergency button without its chime', () => {
+  it('plays the warning anyway, and says the chime was missing', async () => {
+    const tmp = await tempDir()
+    const c = await startController({ emergencyChimeFile: join(tmp.dir, 'missing.wav') })
+    try {
+      const fleet = await startFleet(c, [1])
+      const warning = await uploadTone(c, tmp.dir, 1, 300)
+      const r = await c.api('POST', '/api/v1/emergency', { mediaId: warning, repeat: 1 })
+      expect(r.statusCode, r.body).toBe(201)
+      const answer = r.json<Answer>()
+      expect(answer.warnings.join(' ')).toMatch(/chime is not available/)
+      const done = await whenEnded(c, answer.broadcast.id)
+      expect(done.delivery.every(d => d.status === 'completed')).toBe(true)
+      await fleet.stop()
+    } finally {
+      await c.close()
+      await tmp.remove()
+    }
   }, 30_000)
 })
