@@ -59,7 +59,7 @@ export class SimNode {
       publishEvent: event => this.publishJson('events', event),
       setVolume: volume => this.setVolume(volume),
       changed: () => this.sendTelemetry()
-    })
+    }, this.opts.volume)
   }
 
   get volume (): number {
@@ -234,7 +234,7 @@ export class SimNode {
       now: () => this.now(),
       play: cmd => this.player.play(cmd),
       stop: session => this.player.stop(session),
-      setVolume: volume => this.setVolume(volume)
+      setVolume: volume => this.player.setBaseVolume(volume)
     }
     try {
       this.reply(parsed.value.id, runCommand(target, parsed.value))

@@ -31,6 +31,8 @@ interface Entry {
   session: Session
   playout: Playout
   track: AudioTrack | undefined
+  /** The play command's volume: for this session only (docs/protocol.md), not the node's own. */
+  volume: number | undefined
 }
 
 /**
@@ -43,8 +45,22 @@ export class Player {
   private readonly timelines = new Map<string, PcmTimeline>()
   private readonly closing = new Set<Promise<void>>()
   private active: Entry | undefined
+  /** The node's own volume (set by the volume command), which a session's volume overrides only while it plays. */
+  private base: number
 
-  constructor (private readonly ctx: PlayerContext) {}
+  constructor (private readonly ctx: PlayerContext, initialVolume: number) {
+    this.base = initialVolume
+  }
+
+  /** The volume command: the node's own volume, heard at once unless a session plays at its own. */
+  setBaseVolume (volume: number): void {
+    this.base = volume
+    this.applyVolume()
+  }
+
+  private applyVolume (): void {
+    this.ctx.setVolume(this.active?.volume ?? this.base)
+  }
 
   get playing (): string | null {
     return this.active?.session.id ?? null
@@ -162,10 +178,10 @@ export class Player {
       track = new AudioTrack(cmd.codec.channels, this.ctx.log)
       this.timelines.set(cmd.session, track.timeline)
     }
-    const entry: Entry = { session, track, playout: new Playout(session, { now: this.ctx.now, output: out => this.output(entry, out) }) }
+    const entry: Entry = { session, track, volume: cmd.volume, playout: new Playout(session, { now: this.ctx.now, output: out => this.output(entry, out) }) }
     this.entries.set(cmd.session, entry)
     this.active = entry
-    if (cmd.volume !== undefined) this.ctx.setVolume(cmd.volume)
+    this.applyVolume()
     this.ctx.subscribe(cmd.topic)
     entry.playout.start()
     this.ctx.emitter.emit('session-start', { session: cmd.session, topic: cmd.topic, priority: cmd.priority, startAt: cmd.startAt })
@@ -190,6 +206,7 @@ export class Player {
         this.ctx.publishEvent({ ...base, type: 'playback_finished', ...counts })
         this.ctx.unsubscribe(entry.session.topic)
         if (this.active === entry) this.active = undefined
+        this.applyVolume()
         this.ctx.changed()
         const done = (entry.track?.close() ?? Promise.resolve())
           .then(() => { this.ctx.emitter.emit('session-end', entry.session.report()) })

@@ -69,6 +69,8 @@ describe('the emergency button', () => {
     expect(tone(end, 300)).toBeGreaterThan(5 * (tone(end, 960) + tone(end, 770)))
     // The interrupted bulletin resumes afterwards, on every node.
     const n = await whenEnded(c, normal.id)
+    // The emergency volume was for the warning only: the node is back at the volume staff set.
+    expect(listener.volume).toBe(80)
     expect(n.state).toBe('completed')
     expect(n.delivery.every(d => d.status === 'completed' && d.interruptions === 1)).toBe(true)
     expect(n.streams.length).toBeGreaterThanOrEqual(2)
