@@ -25,17 +25,11 @@ const unknown = (): NodeLive => ({
  */
 export class Presence {
   private nodes = new Map<string, NodeLive>()
-  private listeners: Array<(nodeId: string, live: NodeLive) => void> = []
 
   constructor (private readonly now: () => number = Date.now) {}
 
   get (nodeId: string): NodeLive {
     return this.nodes.get(nodeId) ?? unknown()
-  }
-
-  /** Called on every change of `online`; used by the volume restore and, later, by the panel's live view. */
-  onChange (listener: (nodeId: string, live: NodeLive) => void): void {
-    this.listeners.push(listener)
   }
 
   connected (nodeId: string): void {
@@ -72,9 +66,6 @@ export class Presence {
   }
 
   private patch (nodeId: string, change: Partial<NodeLive>): void {
-    const before = this.get(nodeId)
-    const after = { ...before, ...change }
-    this.nodes.set(nodeId, after)
-    if (before.online !== after.online) for (const l of this.listeners) l(nodeId, after)
+    this.nodes.set(nodeId, { ...this.get(nodeId), ...change })
   }
 }

@@ -69,3 +69,7 @@ export async function waitFor<T> (check: () => T | undefined | Promise<T | undef
     await new Promise(resolve => setTimeout(resolve, 50))
   }
 }
+
+export async function sleep (ms: number): Promise<void> {
+  await new Promise(resolve => setTimeout(resolve, ms))
+}

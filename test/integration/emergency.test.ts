@@ -3,11 +3,10 @@ import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { SimNode, silentLog } from '../../device-sim/index.js'
 import type { BroadcastRecord } from '../../controller/store/schema.js'
-import { startController, waitFor, type TestController } from '../helpers/controller.js'
+import { startController, waitFor, type TestController, sleep } from '../helpers/controller.js'
 import { tempDir } from '../helpers/audio-fixtures.js'
 import { play, startFleet, uploadTone, whenEnded, type Fleet } from '../helpers/fleet.js'
 
-const sleep = async (ms: number): Promise<void> => { await new Promise(resolve => setTimeout(resolve, ms)) }
 interface Answer { broadcast: BroadcastRecord, recorded: boolean, warnings: string[] }
 
 /** Energy of one frequency in a block of samples (Goertzel), normalised by the block's energy. */

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startController, waitFor, type TestController } from '../helpers/controller.js'
+import { startController, waitFor, type TestController, sleep } from '../helpers/controller.js'
 import { tempDir } from '../helpers/audio-fixtures.js'
 import { play, startFleet, uploadTone, whenEnded, type Fleet } from '../helpers/fleet.js'
 
-const sleep = async (ms: number): Promise<void> => { await new Promise(resolve => setTimeout(resolve, ms)) }
 
 /**
  * Arbitration per node, checked on real simulated nodes: what each node received, not only the engine's

@@ -4,11 +4,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { formatLocal } from '../../schedules/index.js'
 import type { BroadcastRecord } from '../../controller/store/schema.js'
-import { startController, waitFor, type TestController } from '../helpers/controller.js'
+import { startController, waitFor, type TestController, sleep } from '../helpers/controller.js'
 import { tempDir } from '../helpers/audio-fixtures.js'
 import { uploadTone } from '../helpers/fleet.js'
 
-const sleep = async (ms: number): Promise<void> => { await new Promise(resolve => setTimeout(resolve, ms)) }
 const localSecond = (d: Date): string => formatLocal(d, 'Asia/Ho_Chi_Minh').replace(' ', 'T') + ':' + String(d.getUTCSeconds()).padStart(2, '0')
 
 /** The controller is down when a one-off fire falls due; what happens when it comes back depends on the grace. */
