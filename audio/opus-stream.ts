@@ -37,13 +37,22 @@ function malformed (message: string): AudioError {
   return new AudioError('OGG_MALFORMED', message)
 }
 
+/** Whether a packet is an OpusTags comment header (RFC 7845 s5.2); its content is not needed here. */
+export function isOpusTags (data: Uint8Array | undefined): boolean {
+  return data !== undefined && startsWith(data, OPUS_TAGS)
+}
+
 function startsWith (data: Uint8Array, magic: string): boolean {
   if (data.length < magic.length) return false
   for (let i = 0; i < magic.length; i++) if (data[i] !== magic.charCodeAt(i)) return false
   return true
 }
 
-function parseHead (data: Uint8Array | undefined): OpusHead {
+/**
+ * Checks and reads an OpusHead packet (RFC 7845 s5.1); `undefined` (no first packet) is refused too.
+ * Throws AudioError OGG_MALFORMED.
+ */
+export function parseOpusHead (data: Uint8Array | undefined): OpusHead {
   if (data === undefined || !startsWith(data, OPUS_HEAD)) throw malformed('The Ogg stream does not start with an OpusHead packet.')
   if (data.length < HEAD_BYTES) throw malformed(`OpusHead is ${data.length} bytes; it needs at least ${HEAD_BYTES}.`)
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength)
@@ -70,11 +79,11 @@ function parseHead (data: Uint8Array | undefined): OpusHead {
 /** Parses a whole Ogg Opus file. Throws AudioError OGG_MALFORMED with a specific message on bad input. */
 export function parseOggOpus (buf: Uint8Array): ParsedOpus {
   const stream = readOggPackets(buf)
-  const head = parseHead(stream.packets[0])
+  const head = parseOpusHead(stream.packets[0])
   // RFC 7845 s3: the OpusHead packet sits alone on the first page.
   if (stream.pages[0]?.packetsEnded !== 1) throw malformed('The first Ogg page must hold OpusHead alone.')
   const tags = stream.packets[1]
-  if (tags === undefined || !startsWith(tags, OPUS_TAGS)) throw malformed('The OpusTags packet is missing.')
+  if (!isOpusTags(tags)) throw malformed('The OpusTags packet is missing.')
   const packets = stream.packets.slice(2).map((data) => ({ data, samples: packetSamples(data) }))
   if (packets.length === 0) return { head, packets, totalSamples: 0 }
   const decoded = packets.reduce((n, p) => n + p.samples, 0)
