@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { BroadcastRecord, DeliveryStatus, NodeDelivery } from '../store/schema.js'
+import type { LiveFeed, LiveFeedStats } from './live-feed.js'
 import type { PacedFrame } from './pacer.js'
 import type { NodeResult, StreamSession } from './stream.js'
 
@@ -10,7 +11,12 @@ export interface BroadcastRequest {
   origin: BroadcastRecord['origin']
   playlist: string[]
   frames: readonly PacedFrame[]
+  /** Audio arriving over time (live microphone, relay) instead of `frames`; the feed's end ends the broadcast. */
+  feed?: LiveFeed
+  /** What the audio is, for the record: a file playlist (default), a live voice, or a relayed stream. */
+  source?: BroadcastRecord['source']
   channels: number
+  /** The length asked for; for live audio, the most it may last (the record then keeps what it lasted). */
   durationMs: number
   priority: number
   targets: { zones: string[], nodes: string[] }
@@ -42,6 +48,8 @@ export class Broadcast {
   readonly id: string = randomUUID()
   readonly finished: Promise<BroadcastRecord>
   stopReason: string | null = null
+  /** Why the live source ended, when it did by itself; `failed` when it broke rather than finished. */
+  private sourceEnd: { reason: string, failed: boolean } | null = null
   private readonly record: BroadcastRecord
   private readonly delivery = new Map<string, NodeDelivery>()
   /** The stream each node is in now, if any. */
@@ -56,7 +64,7 @@ export class Broadcast {
       id: this.id, origin: req.origin, mediaId: req.playlist[0] ?? '', playlist: req.playlist, targets: req.targets,
       priority: req.priority, state: 'waiting', createdAt: iso(now()),
       scheduledAt: req.scheduledAt === undefined ? null : iso(req.scheduledAt), startAt: null, endedAt: null,
-      endReason: null, ...(req.quietOverride !== undefined ? { quietOverride: req.quietOverride } : {}), framesTotal: req.frames.length, framesSent: 0, durationMs: req.durationMs, streams: [], delivery: []
+      endReason: null, ...(req.source !== undefined ? { source: req.source } : {}), ...(req.quietOverride !== undefined ? { quietOverride: req.quietOverride } : {}), framesTotal: req.frames.length, framesSent: 0, durationMs: req.durationMs, streams: [], delivery: []
     }
     for (const nodeId of req.nodeIds) {
       this.delivery.set(nodeId, {
@@ -88,6 +96,10 @@ export class Broadcast {
     d.status = status
     if (reason !== null) d.finishReason = reason
     if (FINAL.has(status)) this.current.delete(nodeId)
+  }
+
+  wasInterrupted (nodeId: string): boolean {
+    return (this.delivery.get(nodeId)?.interruptions ?? 0) > 0
   }
 
   interrupted (nodeId: string): void {
@@ -134,15 +146,34 @@ export class Broadcast {
     this.record.framesSent = this.record.streams.reduce((n, s) => n + s.framesSent, 0)
   }
 
+  /**
+   * The live source is over. A live voice asked for as long as it lasted, so that becomes what each node was
+   * owed; a relay keeps the length that was asked for, and a failed one shows as played less.
+   */
+  sourceEnded (reason: string, failed: boolean, feed: LiveFeedStats): void {
+    if (this.ended) return
+    this.sourceEnd = { reason, failed }
+    this.record.framesTotal = feed.frames
+    if (this.req.source?.kind !== 'live') return
+    this.record.durationMs = Math.round(feed.timelineMs)
+    for (const d of this.delivery.values()) {
+      d.requestedMs = this.record.durationMs
+      d.deliveredMs = Math.min(d.deliveredMs, d.requestedMs)
+    }
+  }
+
   /** Ends the broadcast once no stream runs and every node has a final status. */
   checkDone (): void {
     if (this.ended || this.live.size > 0) return
     for (const d of this.delivery.values()) if (!FINAL.has(d.status)) return
     this.ended = true
     const played = [...this.delivery.values()].some(d => d.deliveredMs > 0 || d.status === 'completed')
-    this.record.state = this.stopReason !== null ? 'stopped' : played ? 'completed' : 'failed'
-    this.record.endReason = this.stopReason ?? (played ? 'end of media' : 'no target node could play it')
+    const failed = this.sourceEnd?.failed === true
+    this.record.state = this.stopReason !== null ? 'stopped' : played && !failed ? 'completed' : 'failed'
+    this.record.endReason = this.stopReason ?? this.sourceEnd?.reason ?? (played ? 'end of media' : 'no target node could play it')
     this.record.endedAt = iso(this.now())
+    // Nobody is left to hear a live source (every node cut for good, or offline): it stops too.
+    this.req.feed?.abort(this.record.endReason)
     const snap = this.snapshot()
     // Resolve only once the final record is saved (or its save failed), so nobody reads a stale one.
     void this.onChange(snap).finally(() => this.resolveFinished(snap))

@@ -52,7 +52,11 @@ export class Engine {
       else if (req.priority > holder.broadcast.priority) { this.preempt(nodeId, holder); immediate.push(nodeId) }
       else this.wait(nodeId, b, 0, now, req.priority === holder.broadcast.priority ? undefined : req.maxWaitMs)
     }
+    req.feed?.onEnd(() => this.feedEnded(b))
     if (immediate.length > 0) await this.startStream(b, immediate, 0)
+    // The clock starts once the free nodes have joined (meanwhile the source's audio waits in the feed), and
+    // runs whoever listens: nodes busy now join the live audio where it is when they are freed.
+    req.feed?.start()
     b.checkDone()
     return b
   }
@@ -109,12 +113,32 @@ export class Engine {
       this.queues.set(nodeId, entries.filter(e => e.broadcast !== b))
     }
     await Promise.all(b.streams().map(async s => await s.stop(reason)))
+    b.req.feed?.abort(reason)
     b.checkDone()
     return await b.finished
   }
 
   async close (): Promise<void> {
     await Promise.all(this.active().map(async b => await this.stop(b.id, 'controller shutting down')))
+  }
+
+  /** A live source ended: the nodes still waiting for it (queued, or cut and due to resume) never get it. */
+  private feedEnded (b: Broadcast): void {
+    const feed = b.req.feed
+    if (feed === undefined) return
+    b.sourceEnded(feed.endReason ?? 'the source ended', feed.failed, feed.stats)
+    for (const [nodeId, entries] of this.queues) {
+      const mine = entries.filter(e => e.broadcast === b)
+      if (mine.length === 0) continue
+      for (const e of mine) {
+        clearTimeout(e.timer)
+        if (b.stopReason !== null) b.setStatus(nodeId, 'stopped', b.stopReason)
+        else if (b.wasInterrupted(nodeId)) b.setStatus(nodeId, 'preempted', 'the live audio ended while a more urgent broadcast played')
+        else b.setStatus(nodeId, 'skipped', 'the live audio ended before the node was free')
+      }
+      this.queues.set(nodeId, entries.filter(e => e.broadcast !== b))
+    }
+    b.checkDone()
   }
 
   private quietStops (b: Broadcast): boolean {
@@ -154,7 +178,7 @@ export class Engine {
 
   private async startStream (b: Broadcast, nodeIds: string[], position: number): Promise<void> {
     const stream: StreamSession = new StreamSession({
-      id: randomUUID(), nodeIds, frames: b.req.frames.slice(position), channels: b.req.channels, priority: b.priority,
+      id: randomUUID(), nodeIds, frames: b.req.frames.slice(position), feed: b.req.feed, channels: b.req.channels, priority: b.priority,
       notBefore: position === 0 ? b.req.scheduledAt : undefined, volume: b.req.volume, leadMs: b.req.leadMs
     }, this.deps, {
       onNodeFree: nodeId => this.nodeFree(nodeId, stream),

@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import { SAMPLE_RATE, encodeFrame, streamTopic, type NodeEvent } from '../../protocol/index.js'
 import type { BrokerLink } from '../broker/link.js'
 import type { CommandBus } from './commands.js'
+import type { LiveFeed, LiveFrame } from './live-feed.js'
 import { Pacer, playTimesUs, type PacedFrame } from './pacer.js'
 
 export interface StreamDeps {
@@ -40,6 +41,8 @@ export interface StreamSpec {
   id: string
   nodeIds: string[]
   frames: readonly PacedFrame[]
+  /** Audio arriving over time instead of `frames`: the stream carries the feed's frames from its join on. */
+  feed?: LiveFeed
   channels: number
   priority: number
   /** Earliest time (ms) the first sample may be heard, e.g. a schedule's exact time; default now + lead. */
@@ -69,6 +72,10 @@ export class StreamSession {
   private readonly finishedMembers = new Set<string>()
   private playAtUs: number[] = []
   private pacer: Pacer | undefined
+  private unsubscribe: (() => void) | undefined
+  private feedSeq = 0
+  /** Play time (µs) and length of the last frame published from a feed, for the drain. */
+  private lastFeedFrame: { playAtUs: number, samples: number } | undefined
   private drainTimer: NodeJS.Timeout | undefined
   private framesSent = 0
   private stopped = false
@@ -81,7 +88,13 @@ export class StreamSession {
   constructor (private readonly spec: StreamSpec, private readonly deps: StreamDeps, private readonly hooks: StreamHooks) {
     this.topic = streamTopic(spec.id)
     for (const n of spec.nodeIds) this.members.add(n)
-    this.leadMs = spec.leadMs ?? deps.leadMs
+    this.leadMs = spec.feed?.sendAheadMs ?? spec.leadMs ?? deps.leadMs
+    if (spec.feed !== undefined) {
+      // About when the first frame this stream carries plays: the feed's next one, once the join is done.
+      this.firstPlayAt = Math.max(spec.feed.nextPlayAtUs() / 1000, deps.now() + this.leadMs)
+      this.frameMs = spec.feed.frameMs
+      return
+    }
     this.firstPlayAt = Math.max(deps.now() + this.leadMs, spec.notBefore ?? 0)
     this.playAtUs = playTimesUs(this.firstPlayAt, spec.frames)
     const samples = spec.frames.reduce((s, f) => s + f.durationSamples, 0)
@@ -101,6 +114,7 @@ export class StreamSession {
     await this.join()
     if (this.stopped) return
     if (this.members.size === 0) { this.end(); return }
+    if (this.spec.feed !== undefined) { this.follow(this.spec.feed); return }
     const last = this.spec.frames.length - 1
     this.pacer = new Pacer(
       this.playAtUs.map(us => us / 1000 - leadMs),
@@ -113,6 +127,8 @@ export class StreamSession {
 
   /** Frame index (into this stream's frames) being heard now; where a resume should start again. */
   positionNow (): number {
+    // Live audio has no position to go back to: a node that returns joins the feed where it is then.
+    if (this.spec.feed !== undefined) return 0
     const nowUs = this.deps.now() * 1000
     let i = 0
     while (i + 1 < this.playAtUs.length && (this.playAtUs[i + 1] ?? Infinity) <= nowUs) i++
@@ -128,10 +144,11 @@ export class StreamSession {
     if (this.finishedMembers.delete(nodeId)) { this.hooks.onNodeFree(nodeId); return null }
     if (!this.members.delete(nodeId)) return null
     // Stopping, or past its last frame and only waiting for reports: nothing is left to resume.
-    const over = this.stopping || at >= this.spec.frames.length - 1
+    const feed = this.spec.feed
+    const over = this.stopping || (feed !== undefined ? feed.isEnded : at >= this.spec.frames.length - 1)
     // Then its figures close it as stopped or completed here (the caller gets null and resumes nothing).
     const final = !over ? outcome : outcome === 'stopped' || this.stopping ? 'stopped' : 'completed'
-    this.leaving.set(nodeId, { outcome: final, expected: at + 1 })
+    this.leaving.set(nodeId, { outcome: final, expected: feed !== undefined ? this.framesSent : at + 1 })
     void this.deps.commands.send(nodeId, { type: 'stop', session: this.spec.id }, 2000)
     setTimeout(() => this.closeLeaving(nodeId), this.deps.reportGraceMs).unref()
     if (this.members.size === 0 && this.pacer !== undefined && !this.ended) void this.stop('all nodes left', false, false)
@@ -145,9 +162,10 @@ export class StreamSession {
     this.stopped = byStaff
     this.paced = true
     this.pacer?.stop()
+    this.unsubscribe?.()
     this.deps.log.debug({ stream: this.spec.id, reason }, 'engine: stream stopped')
-    const seq = this.pacer?.sent ?? 0
-    if (sendEnd && seq < this.spec.frames.length) {
+    const seq = this.spec.feed !== undefined ? this.feedSeq : this.pacer?.sent ?? 0
+    if (sendEnd && (this.spec.feed !== undefined || seq < this.spec.frames.length)) {
       const end = encodeFrame({
         end: true, channels: this.spec.channels, skipSamples: 0, session: this.spec.id, seq,
         playAtUs: Math.round(this.deps.now() * 1000), durationSamples: 0, packets: []
@@ -199,8 +217,11 @@ export class StreamSession {
     const body = {
       type: 'play' as const, session: this.spec.id, topic: this.topic,
       codec: { name: 'opus' as const, sampleRate: SAMPLE_RATE, channels: this.spec.channels },
-      startAt: Math.round(this.firstPlayAt), frames: this.spec.frames.length,
-      durationMs: this.spec.durationMs ?? Math.round(this.frameMs * this.spec.frames.length), priority: this.spec.priority,
+      startAt: Math.round(this.firstPlayAt), priority: this.spec.priority,
+      // Live audio has no known length: the node learns the end from the END frame.
+      ...(this.spec.feed !== undefined
+        ? {}
+        : { frames: this.spec.frames.length, durationMs: this.spec.durationMs ?? Math.round(this.frameMs * this.spec.frames.length) }),
       ...(this.spec.volume !== undefined ? { volume: this.spec.volume } : {})
     }
     // Bounded well inside the lead, so a silent node cannot delay everyone's first frame.
@@ -218,9 +239,13 @@ export class StreamSession {
   private async publishFrame (seq: number, end: boolean): Promise<void> {
     const f = this.spec.frames[seq]
     if (f === undefined) return
+    await this.sendFrame(seq, end, f, this.playAtUs[seq] ?? 0)
+  }
+
+  private async sendFrame (seq: number, end: boolean, f: PacedFrame, playAtUs: number): Promise<void> {
     const buf = encodeFrame({
       end, channels: this.spec.channels, skipSamples: f.skipSamples, session: this.spec.id, seq,
-      playAtUs: this.playAtUs[seq] ?? 0, durationSamples: f.durationSamples, packets: f.packets
+      playAtUs, durationSamples: f.durationSamples, packets: f.packets
     })
     try {
       await this.deps.link.publish(this.topic, buf, { qos: 0 })
@@ -230,11 +255,28 @@ export class StreamSession {
     }
   }
 
+  /** Carries a live feed's frames as they come, then an END frame when the feed ends. */
+  private follow (feed: LiveFeed): void {
+    const send = async (f: LiveFrame): Promise<void> => {
+      const seq = this.feedSeq++
+      this.lastFeedFrame = { playAtUs: f.playAtUs, samples: f.durationSamples }
+      await this.sendFrame(seq, false, f, f.playAtUs)
+    }
+    this.unsubscribe = feed.subscribe(f => { void send(f) })
+    feed.onEnd(() => {
+      if (this.stopping || this.ended) return
+      this.unsubscribe?.()
+      const seq = this.feedSeq++
+      const end = { packets: [], skipSamples: 0, durationSamples: 0 }
+      void this.sendFrame(seq, true, end, feed.nextPlayAtUs()).then(() => this.drain())
+    })
+  }
+
   /** All frames are out: wait until the last one has played, plus a grace for the nodes' reports. */
   private drain (): void {
     this.paced = true
-    const lastUs = this.playAtUs[this.playAtUs.length - 1] ?? 0
-    const lastFrame = this.spec.frames[this.spec.frames.length - 1]
+    const lastUs = this.lastFeedFrame?.playAtUs ?? this.playAtUs[this.playAtUs.length - 1] ?? 0
+    const lastFrame = this.lastFeedFrame !== undefined ? { durationSamples: this.lastFeedFrame.samples } : this.spec.frames[this.spec.frames.length - 1]
     const endMs = lastUs / 1000 + (lastFrame?.durationSamples ?? 0) / SAMPLE_RATE * 1000
     if (this.members.size === 0 && this.leaving.size === 0) { this.scheduleEnd(0); return }
     this.scheduleEnd(Math.max(0, endMs - this.deps.now()) + this.deps.reportGraceMs)
@@ -249,6 +291,7 @@ export class StreamSession {
     if (this.ended) return
     this.ended = true
     if (this.drainTimer !== undefined) clearTimeout(this.drainTimer)
+    this.unsubscribe?.()
     for (const n of this.members) {
       this.report(n, 'no_report', null, null, null)
       this.hooks.onNodeFree(n)

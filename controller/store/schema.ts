@@ -128,6 +128,12 @@ export const BroadcastRecord = Type.Object({
   endedAt: Type.Union([Type.String(), Type.Null()]),
   endReason: Type.Union([Type.String(), Type.Null()]),
   quietOverride: Type.Optional(Type.Object({ reason: Type.String(), at: Type.String() })),
+  /** Absent for files; a live voice or a relayed stream (its URL without any password). */
+  source: Type.Optional(Type.Object({
+    kind: Type.Union([Type.Literal('live'), Type.Literal('relay')]),
+    url: Type.Optional(Type.String()),
+    format: Type.Optional(Type.String())
+  })),
   framesTotal: Type.Integer(),
   framesSent: Type.Integer({ description: 'frames published, all streams together' }),
   durationMs: Type.Integer(),
