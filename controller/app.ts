@@ -18,7 +18,17 @@ import broadcasts from './routes/broadcasts.js'
 import reports from './routes/reports.js'
 import schedules from './routes/schedules.js'
 import emergency from './routes/emergency.js'
+import live from './routes/live.js'
+import relay from './routes/relay.js'
 import schedulerPlugin from './plugins/scheduler.js'
+import { UpgradeRouter } from './http/upgrades.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** WebSocket upgrades by path (MQTT over WebSocket, live audio). */
+    upgrades: UpgradeRouter
+  }
+}
 
 export interface AppOptions {
   config: Readonly<Config>
@@ -40,6 +50,7 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false } }
   }).withTypeProvider<TypeBoxTypeProvider>()
 
+  app.decorate('upgrades', new UpgradeRouter(app.server))
   await app.register(errorHandler)
   await app.register(swagger, {
     openapi: {
@@ -64,6 +75,8 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
     await api.register(reports)
     await api.register(schedules)
     await api.register(emergency)
+    await api.register(live)
+    await api.register(relay)
   }, { prefix: '/api/v1' })
   return app
 }

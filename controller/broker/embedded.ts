@@ -1,5 +1,5 @@
 import net from 'node:net'
-import type { Server as HttpServer, IncomingMessage } from 'node:http'
+import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { Aedes, type AuthenticateError, type AedesPublishPacket, type Client } from 'aedes'
 import { WebSocketServer, createWebSocketStream } from 'ws'
@@ -21,8 +21,8 @@ export interface EmbeddedBroker {
   link: BrokerLink
   /** The TCP port actually bound (useful when 0 was asked for). */
   port: number
-  /** Serves MQTT over WebSocket on `path` of an HTTP server (browsers, nodes behind HTTP proxies). */
-  attachWebSocket: (server: HttpServer, path: string) => void
+  /** Serves MQTT over WebSocket: give it the upgrades of its path (browsers, nodes behind HTTP proxies). */
+  webSocketUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void
 }
 
 // [MQTT-3.2.2-3] CONNACK return code 4: bad user name or password.
@@ -130,15 +130,12 @@ export async function startEmbeddedBroker (opts: EmbeddedBrokerOptions): Promise
   return {
     link,
     port,
-    attachWebSocket (server, path) {
-      wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_PACKET_BYTES })
-      server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-        if (new URL(req.url ?? '/', 'http://x').pathname !== path) { socket.destroy(); return }
-        wss?.handleUpgrade(req, socket, head, ws => {
-          const stream = createWebSocketStream(ws)
-          guardConnection(stream, tooBig(req.socket.remoteAddress))
-          broker.handle(stream, req)
-        })
+    webSocketUpgrade (req, socket, head) {
+      wss ??= new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_PACKET_BYTES })
+      wss.handleUpgrade(req, socket, head, ws => {
+        const stream = createWebSocketStream(ws)
+        guardConnection(stream, tooBig(req.socket.remoteAddress))
+        broker.handle(stream, req)
       })
     }
   }

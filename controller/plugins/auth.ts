@@ -12,6 +12,8 @@ declare module 'fastify' {
      * URL: the router decodes `%61pi` to `api`, so a prefix test on `req.url` could be walked around.
      */
     requireToken: (req: FastifyRequest) => Promise<void>
+    /** The same check for requests Fastify does not route (WebSocket upgrades): throws AUTH_REQUIRED/INVALID. */
+    checkBearer: (authorization: string | undefined) => void
   }
 }
 
@@ -33,10 +35,11 @@ export default fp(async (app: FastifyInstance) => {
   }
   app.decorate('initialToken', initial)
 
-  app.decorate('requireToken', async (req: FastifyRequest) => {
-    const header = req.headers.authorization
+  const checkBearer = (header: string | undefined): void => {
     if (header === undefined || header === '') throw apiError('AUTH_REQUIRED')
     const m = /^Bearer\s+(\S+)$/i.exec(header)
     if (m === null || !verifySecret(m[1], tokenHash)) throw apiError('AUTH_INVALID')
-  })
+  }
+  app.decorate('checkBearer', checkBearer)
+  app.decorate('requireToken', async (req: FastifyRequest) => { checkBearer(req.headers.authorization) })
 }, { name: 'loa-auth', dependencies: ['loa-store'] })

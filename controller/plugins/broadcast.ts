@@ -16,6 +16,8 @@ declare module 'fastify' {
     presence: Presence
     commands: CommandBus
     engine: Engine
+    /** Live sources (encoders, relays) still winding down; a close waits for them, so no process outlives it. */
+    sources: Set<Promise<void>>
   }
 }
 
@@ -42,7 +44,7 @@ export default fp(async (app: FastifyInstance, opts: { now: () => number }) => {
       verifySecret(password, store.data.nodes.find(n => n.id === username)?.secretHash),
     isSessionTarget: (sessionId, nodeId) => engine?.isSessionTarget(sessionId, nodeId) ?? false
   })
-  broker.attachWebSocket(app.server, MQTT_WS_PATH)
+  app.upgrades.add(MQTT_WS_PATH, broker.webSocketUpgrade)
   const presence = new Presence(opts.now)
   const commands = new CommandBus(broker.link)
   engine = new Engine({
@@ -77,9 +79,12 @@ export default fp(async (app: FastifyInstance, opts: { now: () => number }) => {
   app.decorate('presence', presence)
   app.decorate('commands', commands)
   app.decorate('engine', engine)
+  const sources = new Set<Promise<void>>()
+  app.decorate('sources', sources)
   app.log.info({ port: broker.port, host: config.mqttHost }, `MQTT broker listening on port ${broker.port}`)
   app.addHook('onClose', async () => {
     await engine?.close()
+    await Promise.all([...sources])
     commands.close()
     await broker.link.close()
   })
