@@ -101,7 +101,11 @@ export type InterruptPolicy = Static<typeof InterruptPolicy>
 
 export const ScheduleSpec = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 100, pattern: '^(?!\\s*$)[^\\u0000-\\u001f]+$' }),
-  playlist: Type.Array(Id, { minItems: 1, maxItems: 50, description: 'media ids, played in this order' }),
+  playlist: Type.Optional(Type.Array(Id, { maxItems: 50, description: 'media ids, played in this order (or give relay)' })),
+  relay: Type.Optional(Type.Object({
+    url: Type.String({ minLength: 1, maxLength: 2000, description: 'an http:// or https:// radio stream' }),
+    durationS: Type.Integer({ minimum: 1, maximum: 6 * 3600, description: 'how long to relay it' })
+  }, { ...closed, description: 'relay an external stream instead of playing a playlist' })),
   targets: Targets,
   recurrence: Recurrence,
   validFrom: Type.Optional(LocalDate),
@@ -123,7 +127,7 @@ export const ScheduleSpec = Type.Object({
 
 /** What a body may contain (defaulted fields optional). */
 export type ScheduleSpecInput = Static<typeof ScheduleSpec>
-type Defaulted = keyof typeof SPEC_DEFAULTS
+type Defaulted = keyof typeof SPEC_DEFAULTS | 'playlist'
 /** A schedule with every default filled in: what the store keeps and what every function here takes. */
 export type ScheduleSpec = Omit<ScheduleSpecInput, Defaulted> & Required<Pick<ScheduleSpecInput, Defaulted>>
 
@@ -131,6 +135,7 @@ export type ScheduleSpec = Omit<ScheduleSpecInput, Defaulted> & Required<Pick<Sc
 export function withDefaults (input: ScheduleSpecInput): ScheduleSpec {
   return {
     ...input,
+    playlist: input.playlist ?? [],
     timeZone: input.timeZone ?? SPEC_DEFAULTS.timeZone,
     level: input.level ?? SPEC_DEFAULTS.level,
     repeat: input.repeat ?? SPEC_DEFAULTS.repeat,

@@ -56,8 +56,18 @@ export function checkTargets (spec: Pick<ScheduleSpec, 'targets'>): string | nul
 }
 
 /** The checks beyond the schema, for a body that has already passed it (e.g. through Fastify). First error wins. */
+/** A schedule plays a playlist or relays a stream: exactly one of the two. */
+export function checkContent (spec: Pick<ScheduleSpec, 'playlist' | 'relay' | 'repeat' | 'chime'>): string | null {
+  if (spec.relay !== undefined && spec.playlist.length > 0) return 'it has both a playlist and a relay: choose one'
+  if (spec.relay === undefined && spec.playlist.length === 0) return 'choose at least one media item to play (or a stream to relay)'
+  if (spec.relay !== undefined && spec.chime === true) return 'the chime goes before a playlist; a relay starts straight with the stream'
+  if (spec.relay !== undefined && spec.repeat !== 1) return 'a relay plays once per fire for its duration; leave repeat at 1'
+  if (spec.relay !== undefined && !/^https?:\/\/[^\s]+$/i.test(spec.relay.url)) return 'the relay address must start with http:// or https://'
+  return null
+}
+
 export function checkSpec (spec: ScheduleSpec): string | null {
-  return checkRecurrence(spec.recurrence, spec.timeZone) ?? checkWindow(spec) ?? checkTargets(spec) ?? checkPriority(spec)
+  return checkContent(spec) ?? checkRecurrence(spec.recurrence, spec.timeZone) ?? checkWindow(spec) ?? checkTargets(spec) ?? checkPriority(spec)
 }
 
 /** Validates an unknown body (schema, then checkSpec) and fills in the defaults. Never throws. */

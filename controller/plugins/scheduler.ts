@@ -6,6 +6,7 @@ import { ScheduleRunner } from '../scheduler/runner.js'
 import { programmeOf } from '../scheduler/playlist.js'
 import { expandTargets, nodeZones } from '../engine/targets.js'
 import { recordBroadcast } from '../store/broadcasts.js'
+import { startRelayBroadcast } from '../sources/relay-broadcast.js'
 import type { BroadcastRecord, ScheduleRecord } from '../store/schema.js'
 
 declare module 'fastify' {
@@ -56,6 +57,17 @@ export default fp(async (app: FastifyInstance, opts: { now: () => number }) => {
       // (a window far ahead, an edited quiet-hours setting) does not play without its recorded override.
       if (!isEmergency(s.spec) && s.quietOverride === null && isQuiet(at, config.timeZone, quiet)) {
         await failed(s, at, `refused: ${formatLocal(at, config.timeZone)} is inside quiet hours ${quiet.start}-${quiet.end} and the schedule has no override`)
+        return
+      }
+      if (s.spec.relay !== undefined) {
+        const nodeIds = expandTargets(store.data, s.spec.targets)
+        if (nodeIds.length === 0) { await failed(s, at, 'failed: its zones and nodes no longer exist'); return }
+        await startRelayBroadcast(app, {
+          url: s.spec.relay.url, durationMs: s.spec.relay.durationS * 1000, origin: { kind: 'schedule', scheduleId: s.id },
+          targets: s.spec.targets, nodeIds, priority: effectivePriority(s.spec), onInterrupt: s.spec.onInterrupt === 'cancel' ? 'cancel' : 'resume',
+          maxWaitMs: s.spec.maxWaitS * 1000, scheduledAt: at.getTime(), volume: s.spec.volume,
+          quietOverride: s.quietOverride === null ? undefined : { reason: s.quietOverride.reason, at: s.quietOverride.at }
+        }).catch(async err => { await failed(s, at, `failed: ${err instanceof Error ? err.message : String(err)}`) })
         return
       }
       const programme = await programmeOf(library, store.data.media, s.spec.playlist, s.spec.repeat, config.frameMs)

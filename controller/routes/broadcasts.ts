@@ -6,7 +6,7 @@ import type { BroadcastRecord } from '../store/schema.js'
 import { BroadcastView } from './broadcast-view.js'
 import { RECENT_SIZE } from '../store/history.js'
 import { nodeZones, resolveTargets } from '../engine/targets.js'
-import { EMERGENCY_MIN, formatLocal, isQuiet } from '../../schedules/index.js'
+import { quietOverrideNow } from './quiet-check.js'
 
 const tags = ['broadcasts']
 const PlayBody = Type.Object({
@@ -27,7 +27,6 @@ const PlayBody = Type.Object({
  */
 const broadcasts: FastifyPluginAsyncTypebox = async app => {
   const { store, history, engine, library, config } = app
-  const quiet = { start: config.quietStart, end: config.quietEnd }
   const find = async (id: string): Promise<BroadcastRecord> => {
     const live = engine.get(id)
     if (live !== undefined) return live.snapshot()
@@ -51,15 +50,8 @@ const broadcasts: FastifyPluginAsyncTypebox = async app => {
     if (media === undefined) throw apiError('MEDIA_NOT_FOUND', { id: mediaId })
     const nodeIds = resolveTargets(store.data, targets)
     // The same rule as for schedules: nothing but an emergency wakes the commune, unless someone says why.
-    const at = new Date()
-    let quietOverride: { reason: string, at: string } | undefined
-    if (priority < EMERGENCY_MIN && isQuiet(at, config.timeZone, quiet)) {
-      if (req.body.quietOverride === undefined) {
-        throw apiError('QUIET_HOURS', { detail: `it is ${formatLocal(at, config.timeZone)} (${config.timeZone}), inside quiet hours ${quiet.start}-${quiet.end}`, quiet: `${quiet.start}-${quiet.end}`, local: formatLocal(at, config.timeZone) })
-      }
-      quietOverride = { reason: req.body.quietOverride.reason, at: at.toISOString() }
-      req.log.warn({ reason: quietOverride.reason }, 'play-now inside quiet hours, overridden')
-    }
+    const quietOverride = quietOverrideNow(config, priority, req.body.quietOverride)
+    if (quietOverride !== undefined) req.log.warn({ reason: quietOverride.reason }, 'play-now inside quiet hours, overridden')
     const { frames: content, channels } = await library.frames(media, config.frameMs)
     const chime = req.body.chime === true ? await app.chimes.get('announce').catch(() => undefined) : undefined
     const frames = chime === undefined ? content : [...chime.frames, ...content]

@@ -3,6 +3,7 @@ import {
   type Conflict, type QuietHours, type ScheduleSpec
 } from '../../schedules/index.js'
 import { apiError } from '../errors.js'
+import { checkRelayUrl } from '../sources/relay.js'
 import type { Db, ScheduleRecord } from '../store/schema.js'
 
 /** Everything the API says about a schedule before (or after) it is saved. */
@@ -22,12 +23,14 @@ export function checkReferences (db: Readonly<Db>, spec: ScheduleSpec, now?: Dat
     throw apiError('SCHEDULE_INVALID', { detail: 'it would never play: its time, or its validity window, is already past.' })
   }
   for (const id of spec.playlist) if (!db.media.some(m => m.id === id)) throw apiError('MEDIA_NOT_FOUND', { id })
+  if (spec.relay !== undefined) checkRelayUrl(spec.relay.url)
   for (const id of spec.targets.zones) if (!db.zones.some(z => z.id === id)) throw apiError('ZONE_NOT_FOUND', { id })
   for (const id of spec.targets.nodes) if (!db.nodes.some(n => n.id === id)) throw apiError('NODE_NOT_FOUND', { id })
 }
 
 /** How long one play of the playlist lasts. */
 function playMs (db: Readonly<Db>, spec: ScheduleSpec): number {
+  if (spec.relay !== undefined) return spec.relay.durationS * 1000
   // One play of the playlist: findConflicts multiplies by `repeat` itself.
   return spec.playlist.reduce((ms, id) => ms + (db.media.find(m => m.id === id)?.durationMs ?? 0), 0)
 }

@@ -39,3 +39,11 @@ export function rms (a: Float32Array): number {
   for (const x of a) s += x * x
   return Math.sqrt(s / Math.max(1, a.length))
 }
+
+/** Energy of one frequency in a block of samples (Goertzel), normalised by the block's energy. */
+export function tone (x: Float32Array, hz: number): number {
+  const k = 2 * Math.cos(2 * Math.PI * hz / 48_000)
+  let s1 = 0; let s2 = 0; let e = 0
+  for (const v of x) { const s0 = v + k * s1 - s2; s2 = s1; s1 = s0; e += v * v }
+  return (s1 * s1 + s2 * s2 - k * s1 * s2) / Math.max(1e-9, e * x.length)
+}

@@ -6,16 +6,9 @@ import type { BroadcastRecord } from '../../controller/store/schema.js'
 import { startController, waitFor, type TestController, sleep } from '../helpers/controller.js'
 import { tempDir } from '../helpers/audio-fixtures.js'
 import { play, startFleet, uploadTone, whenEnded, type Fleet } from '../helpers/fleet.js'
+import { tone } from '../helpers/signal.js'
 
 interface Answer { broadcast: BroadcastRecord, recorded: boolean, warnings: string[] }
-
-/** Energy of one frequency in a block of samples (Goertzel), normalised by the block's energy. */
-function tone (x: Float32Array, hz: number): number {
-  const k = 2 * Math.cos(2 * Math.PI * hz / 48_000)
-  let s1 = 0; let s2 = 0; let e = 0
-  for (const v of x) { const s0 = v + k * s1 - s2; s2 = s1; s1 = s0; e += v * v }
-  return (s1 * s1 + s2 * s2 - k * s1 * s2) / Math.max(1e-9, e * x.length)
-}
 
 describe('the emergency button', () => {
   let c: TestController

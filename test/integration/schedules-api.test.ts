@@ -94,7 +94,7 @@ describe('schedules API', () => {
       [{ ...monSat(['05:00']), recurrence: { kind: 'cron', expr: '61 * * * *' } }, 400, 'SCHEDULE_INVALID', /minute/],
       [{ ...monSat(['05:00']), recurrence: { kind: 'cron', expr: 'every morning' } }, 400, 'SCHEDULE_INVALID'],
       [{ ...monSat(['05:00']), timeZone: 'Mars/Olympus' }, 400, 'SCHEDULE_INVALID', /Mars\/Olympus/],
-      [{ ...monSat(['05:00']), playlist: [] }, 400, 'VALIDATION_FAILED'],
+      [{ ...monSat(['05:00']), playlist: [] }, 400, 'SCHEDULE_INVALID'],
       [{ ...monSat(['05:00']), playlist: ['m-missing'] }, 404, 'MEDIA_NOT_FOUND'],
       [{ ...monSat(['05:00']), targets: { zones: ['z-missing'], nodes: [] } }, 404, 'ZONE_NOT_FOUND'],
       [{ ...monSat(['05:00']), validFrom: '2027-03-01', validTo: '2027-02-01' }, 400, 'SCHEDULE_INVALID', /2027-02-01/],

@@ -57,7 +57,10 @@ describe('parseScheduleSpec', () => {
   })
 
   it('gives each bad input a clear message', () => {
-    expect(errorOf({ ...body, playlist: [] })).toBe('schedule is not valid: /playlist: must not have fewer than 1 items')
+    expect(errorOf({ ...body, playlist: [] })).toBe('choose at least one media item to play (or a stream to relay)')
+    expect(errorOf({ ...body, relay: { url: 'http://radio.example/vov1', durationS: 60 } })).toBe('it has both a playlist and a relay: choose one')
+    expect(errorOf({ ...body, playlist: [], relay: { url: 'ftp://radio.example/vov1', durationS: 60 } })).toBe('the relay address must start with http:// or https://')
+    expect(errorOf({ ...body, playlist: [], relay: { url: 'http://radio.example/vov1', durationS: 60 }, repeat: 2 })).toBe('a relay plays once per fire for its duration; leave repeat at 1')
     expect(errorOf({ ...body, timezone: 'Asia/Ho_Chi_Minh' })).toBe("schedule is not valid: unknown field 'timezone' at /")
     expect(errorOf({ ...body, timeZone: 'Mars/Olympus' })).toMatch(/unknown time zone 'Mars\/Olympus'/)
     expect(errorOf({ ...body, recurrence: { kind: 'cron', expr: '61 * * * *' } })).toMatch(/61 is an invalid expression for minute/)
