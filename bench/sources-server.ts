@@ -7,6 +7,7 @@
  *   <- emergency -> emergency {id, streamId}       POST /api/v1/emergency {mediaId: warning}
  *                -> emergency-ended {bulletinOnAir} once that broadcast is over
  *   <- tts {runs, text} -> tts {rows, missing?}    POST /api/v1/media/tts, runs times
+ *   <- listen    -> listening {httpPort, token, zones}  the HTTP port opens, for the live WebSocket
  *   <- close     closes the app (which stops the bulletin), removes the data folder, exits 0
  * A failure sends error {message}, then cleans up the same way and exits 1.
  */
@@ -20,13 +21,14 @@ import { makeConfig } from '../controller/config.js'
 import type { BroadcastRecord } from '../controller/store/schema.js'
 import { resolveFfmpegPath } from '../audio/index.js'
 
-export type Command = { type: 'bulletin' } | { type: 'emergency' } | { type: 'tts', runs: number, text: string } | { type: 'close' }
+export type Command = { type: 'bulletin' } | { type: 'emergency' } | { type: 'tts', runs: number, text: string } | { type: 'listen' } | { type: 'close' }
 export type Reply =
   | { type: 'ready', mqttPort: number, emergencyLeadMs: number, nodes: Array<{ username: string, password: string }> }
   | { type: 'bulletin', id: string }
   | { type: 'emergency', id: string, streamId: string }
   | { type: 'emergency-ended', bulletinOnAir: boolean }
   | { type: 'tts', engine: string, chars: number, rows: Array<{ audioMs: number, ingestMs: number }>, missing?: string }
+  | { type: 'listening', httpPort: number, token: string, zones: string[] }
   | { type: 'error', message: string }
 
 const ZONES = 5
@@ -118,6 +120,10 @@ async function main (): Promise<void> {
       expect201(r, 'bulletin')
       bulletinId = r.json<BroadcastRecord>().id
       send({ type: 'bulletin', id: bulletinId })
+    } else if (cmd.type === 'listen') {
+      await a.listen({ host: '127.0.0.1', port: 0 })
+      const address = a.server.address()
+      send({ type: 'listening', httpPort: typeof address === 'object' && address !== null ? address.port : 0, token: TOKEN, zones })
     } else if (cmd.type === 'emergency') {
       const r = await a.inject({ method: 'POST', url: '/api/v1/emergency', headers: auth, payload: { mediaId: warning } })
       expect201(r, 'emergency')

@@ -7,12 +7,18 @@
  *
  * Take-over time, per node: the stamped play time of the first emergency sample the node played (its
  * firstSampleHeardAt) minus the moment this process asked for the emergency. Its floor is the emergency lead.
+ *
+ * Live mouth-to-speaker latency: this process speaks over the live WebSocket (raw PCM, as a browser's
+ * AudioWorklet sends it, in 20 ms messages at the pace of the audio): silence with a 20 ms beep every 500 ms.
+ * Per beep, at the nodes that decode: its stamped play time (the node's first played sample's time plus the
+ * beep's position in what the node played) minus the moment the message holding its first sample was sent.
  */
 import { fork, type ChildProcess } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import WebSocket from 'ws'
 import { SimNode, silentLog, table } from '../device-sim/index.js'
 import { EMERGENCY_MIN } from '../schedules/index.js'
 import type { Command, Reply } from './sources-server.js'
@@ -39,6 +45,10 @@ const NOTICE = 'Thông báo khẩn: Theo Trung tâm Dự báo khí tượng th�
   'Người già, trẻ em và phụ nữ mang thai ở vùng trũng thấp khẩn trương di chuyển đến nhà văn hóa thôn. Không ra khỏi nhà khi mưa to, gió lớn.'
 
 type Of<T extends Reply['type']> = Extract<Reply, { type: T }>
+const DECODING_NODES = 5
+const LIVE_S = 12
+const BEEP_EVERY_MS = 500
+interface Live { ms: number[], beepsSent: number, beepsFound: number, nodes: number, late: number, missing: number, frameMs: number, sendAheadMs: number }
 interface Run { ms: number[], notHeard: number, resumed: number }
 
 const sleep = async (ms: number): Promise<void> => { await new Promise(resolve => setTimeout(resolve, ms)) }
@@ -78,8 +88,10 @@ async function emergencies (
   order: (c: Command) => void, next: ReturnType<typeof mailbox>, sims: SimNode[]
 ): Promise<{ runs: Run[], leadMs: number }> {
   const ready = await next('ready', 300_000)
-  sims.push(...ready.nodes.map(n => new SimNode({
-    nodeId: n.username, password: n.password, mqttUrl: `mqtt://127.0.0.1:${ready.mqttPort}`, telemetryIntervalMs: 0, log: silentLog
+  sims.push(...ready.nodes.map((n, i) => new SimNode({
+    nodeId: n.username, password: n.password, mqttUrl: `mqtt://127.0.0.1:${ready.mqttPort}`, telemetryIntervalMs: 0, log: silentLog,
+    // A few nodes decode what they play, for the live latency (decoding all 500 would load this process).
+    decode: i < DECODING_NODES
   })))
   // Nodes whose bulletin came back (a play command below the emergency band) since the last emergency call.
   const resumed = new Set<string>()
@@ -109,6 +121,89 @@ async function emergencies (
   return { runs, leadMs: ready.emergencyLeadMs }
 }
 
+/** Raw PCM, s16le 48 kHz mono: silence with a 20 ms 1 kHz beep at the start of every BEEP_EVERY_MS. */
+function beeps (): { pcm: Buffer, starts: number[] } {
+  const samples = 48 * LIVE_S * 1000
+  const pcm = Buffer.alloc(samples * 2)
+  const starts: number[] = []
+  for (let at = 48 * 200; at + 960 < samples; at += 48 * BEEP_EVERY_MS) {
+    starts.push(at)
+    for (let i = 0; i < 960; i++) pcm.writeInt16LE(Math.round(16000 * Math.sin(2 * Math.PI * 1000 * i / 48_000)), (at + i) * 2)
+  }
+  return { pcm, starts }
+}
+
+/** Sample indices where a beep begins in decoded audio: loud after at least 100 ms of quiet. */
+function onsets (x: Float32Array): number[] {
+  const found: number[] = []
+  let quiet = 4800
+  for (let i = 0; i < x.length; i++) {
+    if (Math.abs(x[i] ?? 0) > 0.1) { if (quiet >= 4800) found.push(i); quiet = 0 } else quiet++
+  }
+  return found
+}
+
+async function liveLatency (order: (c: Command) => void, next: ReturnType<typeof mailbox>, sims: SimNode[]): Promise<Live> {
+  order({ type: 'listen' })
+  const { httpPort, token, zones } = await next('listening', 30_000)
+  const ws = new WebSocket(`ws://127.0.0.1:${httpPort}/api/v1/live`, { headers: { authorization: `Bearer ${token}` } })
+  const messages: Array<{ type: string, [k: string]: unknown }> = []
+  ws.on('message', (d, binary) => { if (!binary) messages.push(JSON.parse(String(d)) as { type: string }) })
+  await new Promise<void>((resolve, reject) => { ws.once('open', () => resolve()); ws.once('error', reject) })
+  const waitMessage = async (type: string, ms: number): Promise<{ type: string, [k: string]: unknown }> => {
+    const until = Date.now() + ms
+    for (;;) {
+      const m = messages.find(x => x.type === type || x.type === 'error')
+      if (m?.type === 'error') throw new Error(`live: ${JSON.stringify(m)}`)
+      if (m !== undefined) return m
+      if (Date.now() > until) throw new Error(`live: no '${type}' within ${ms} ms`)
+      await sleep(20)
+    }
+  }
+  ws.send(JSON.stringify({ type: 'start', format: 'pcm', zones }))
+  const started = await waitMessage('started', 30_000)
+  const { pcm, starts } = beeps()
+  const sentAt = new Map<number, number>()
+  const chunk = 960 * 2 // 20 ms
+  const t0 = Date.now()
+  for (let off = 0, i = 0; off < pcm.length; off += chunk, i++) {
+    const due = t0 + i * 20
+    if (due > Date.now()) await sleep(due - Date.now())
+    const first = off / 2
+    for (const b of starts) if (b >= first && b < first + 960) sentAt.set(b, Date.now() + (b - first) / 48)
+    ws.send(pcm.subarray(off, off + chunk))
+  }
+  ws.send(JSON.stringify({ type: 'stop' }))
+  const ended = await waitMessage('ended', 60_000)
+  ws.close()
+  const record = ended.broadcast as { streams: Array<{ id: string }> }
+  const ms: number[] = []
+  let found = 0
+  let late = 0
+  let missing = 0
+  for (const sim of sims) {
+    for (const stream of record.streams) {
+      const rep = sim.report(stream.id)
+      if (rep === undefined) continue
+      late += rep.late
+      missing += rep.missing
+      const audio = sim.audio(stream.id)
+      if (audio === undefined || rep.firstSampleHeardAt === null) continue
+      const heard = onsets(audio)
+      found += heard.length
+      // Beeps in order: the k-th onset heard is the k-th beep sent (none is lost when missing and late are 0).
+      for (const [k, at] of heard.entries()) {
+        const sent = sentAt.get(starts[k] ?? -1)
+        if (sent !== undefined) ms.push(rep.firstSampleHeardAt + at / 48 - sent)
+      }
+    }
+  }
+  return {
+    ms: ms.sort((a, b) => a - b), beepsSent: starts.length * Math.min(DECODING_NODES, sims.length), beepsFound: found, nodes: sims.length,
+    late, missing, frameMs: Number(started.frameMs), sendAheadMs: Number(started.sendAheadMs)
+  }
+}
+
 async function main (): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'loa-sources-'))
   // TMPDIR inside the work folder: whatever the controller process puts in the system temp folder (chime
@@ -130,7 +225,8 @@ async function main (): Promise<string> {
     const { runs, leadMs } = await emergencies(order, next, sims)
     order({ type: 'tts', runs: TTS_RUNS, text: NOTICE })
     const tts = await next('tts', 600_000)
-    return report(runs, leadMs, tts)
+    const live = await liveLatency(order, next, sims)
+    return report(runs, leadMs, tts, live)
   } finally {
     process.off('SIGINT', interrupt)
     for (const s of sims) s.kill()
@@ -146,7 +242,7 @@ async function main (): Promise<string> {
   }
 }
 
-function report (runs: Run[], leadMs: number, tts: Of<'tts'>): string {
+function report (runs: Run[], leadMs: number, tts: Of<'tts'>, live: Live): string {
   const row = (label: string | number, r: { p50: number, p99: number, max: number, within: number, notHeard: number, resumed: number }): Array<string | number | null> => [
     label, NODES, round(r.p50), round(r.p99), round(r.max), r.within, round(r.within / NODES * 100, 1), r.notHeard, leadMs, r.resumed
   ]
@@ -171,8 +267,12 @@ function report (runs: Run[], leadMs: number, tts: Of<'tts'>): string {
     `2. Text-to-speech: POST /api/v1/media/tts, a ${NOTICE.length}-character Vietnamese storm notice, ${TTS_RUNS} run(s)`,
     table(['engine', 'chars', 'runs', 'audio s', 'ingest s (median)', 'ingest s (max)', 'ingest s per s of speech'], ttsRows),
     'Ingest = the whole request: synthesis, probe, loudness normalisation, Opus encoding, store write.', '',
-    '3. Live mouth-to-speaker latency',
-    table(['source', 'p50 ms', 'p99 ms'], [['live: not implemented yet (issue #4 part 1)', null, null]]), ''
+    `3. Live mouth-to-speaker latency: ${LIVE_S} s of raw PCM over the live WebSocket to ${live.nodes} nodes (playing the bulletin, which the live voice cuts), a beep every ${BEEP_EVERY_MS} ms`,
+    table(['source', 'frame ms', 'send-ahead ms', 'beeps found', 'p50 ms', 'p99 ms', 'max ms', 'late frames', 'missing frames'], [[
+      'pcm via ffmpeg', live.frameMs, live.sendAheadMs, `${live.beepsFound}/${live.beepsSent}`, round(pct(live.ms, 0.5)), round(pct(live.ms, 0.99)),
+      round(live.ms.at(-1) ?? NaN), live.late, live.missing
+    ]]),
+    `Latency = a beep's stamped play time at the node - when its first sample entered the WebSocket (measured at ${DECODING_NODES} decoding nodes; late and missing frames over all nodes).`, ''
   ].join('\n')
 }
 
