@@ -34,7 +34,10 @@ const steps: Record<number, Step> = {
   1: async (db, ctx) => {
     const converted = { ...db, broadcasts: (Array.isArray(db.broadcasts) ? db.broadcasts as Array<Record<string, unknown>> : []).map(broadcastFromV1) }
     return { ...await moveFinishedBroadcasts(converted, ctx), schedules: [] }
-  }
+  },
+  // 2 -> 3: accounts and areas arrive (issue #5). Zones and media stay where they were: without an area they
+  // are seen by users of the whole system only, and media made before approvals counts as approved.
+  2: async db => ({ ...db, areas: [], users: [] })
 }
 
 export async function migrate (raw: unknown, file: string): Promise<unknown> {

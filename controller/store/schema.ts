@@ -3,17 +3,52 @@ import { ScheduleSpec, type ScheduleSpec as FullSpec } from '../../schedules/ind
 
 /**
  * The lowdb file's layout. Each version adds a migration step in migrations.ts.
- * 1: zones, nodes, media, broadcasts. 2: + schedules.
+ * 1: zones, nodes, media, broadcasts. 2: + schedules. 3: + areas and users; zones and media in an area; approval.
  */
-export const SCHEMA_VERSION = 2 as const
+export const SCHEMA_VERSION = 3 as const
 
 const Location = Type.Object({ lat: Type.Number({ minimum: -90, maximum: 90 }), lon: Type.Number({ minimum: -180, maximum: 180 }) }, { additionalProperties: false })
 export type Location = Static<typeof Location>
 export { Location as LocationSchema }
 
+/** The administrative tree: a province holds districts, a district holds communes. */
+export const AreaKind = Type.Union([Type.Literal('province'), Type.Literal('district'), Type.Literal('commune')])
+export type AreaKind = Static<typeof AreaKind>
+export const AreaRecord = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  kind: AreaKind,
+  /** null only for a province. */
+  parentId: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String()
+})
+export type AreaRecord = Static<typeof AreaRecord>
+
+export const Role = Type.Union([Type.Literal('admin'), Type.Literal('operator'), Type.Literal('approver'), Type.Literal('viewer')])
+export type Role = Static<typeof Role>
+
+export const UserRecord = Type.Object({
+  id: Type.String(),
+  /** Lower case, what people type to log in. */
+  username: Type.String(),
+  displayName: Type.String(),
+  role: Role,
+  /** The area the user sees and acts in (and everything below it); null: the whole system. */
+  areaId: Type.Union([Type.String(), Type.Null()]),
+  /** scrypt (controller/accounts/password.ts); never the password itself. */
+  passwordHash: Type.String(),
+  disabled: Type.Boolean(),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+  lastLoginAt: Type.Union([Type.String(), Type.Null()])
+})
+export type UserRecord = Static<typeof UserRecord>
+
 export const ZoneRecord = Type.Object({
   id: Type.String(),
   name: Type.String(),
+  /** The commune (or other area) the zone belongs to; absent: only users without an area see it. */
+  areaId: Type.Optional(Type.String()),
   createdAt: Type.String()
 })
 export type ZoneRecord = Static<typeof ZoneRecord>
@@ -55,6 +90,19 @@ export const MediaRecord = Type.Object({
    * can see what a bulletin says without playing it. Optional, so records made before it stay valid.
    */
   tts: Type.Optional(TtsInfo),
+  /**
+   * Content an operator makes waits for an approver before anything plays it (the emergency button excepted).
+   * Absent on items from before approvals existed: those count as approved.
+   */
+  approval: Type.Optional(Type.Object({
+    state: Type.Union([Type.Literal('pending'), Type.Literal('approved'), Type.Literal('rejected')]),
+    by: Type.Union([Type.String(), Type.Null()]),
+    at: Type.Union([Type.String(), Type.Null()]),
+    note: Type.Optional(Type.String())
+  })),
+  /** Who made it and for which area: an item is seen in its area and below (a province bulletin reaches every commune). */
+  createdBy: Type.Optional(Type.String()),
+  areaId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   createdAt: Type.String()
 })
 export type MediaRecord = Static<typeof MediaRecord>
@@ -158,7 +206,13 @@ export type ScheduleRecord = Omit<Static<typeof ScheduleRecord>, 'spec'> & { spe
 
 export const DbSchema = Type.Object({
   schemaVersion: Type.Literal(SCHEMA_VERSION),
-  auth: Type.Object({ adminTokenHash: Type.Optional(Type.String()) }),
+  auth: Type.Object({
+    adminTokenHash: Type.Optional(Type.String()),
+    /** The one-time code that creates the first admin in the panel; removed once used. */
+    setupCodeHash: Type.Optional(Type.String())
+  }),
+  areas: Type.Array(AreaRecord),
+  users: Type.Array(UserRecord),
   zones: Type.Array(ZoneRecord),
   nodes: Type.Array(NodeRecord),
   media: Type.Array(MediaRecord),
@@ -168,5 +222,5 @@ export const DbSchema = Type.Object({
 export type Db = Omit<Static<typeof DbSchema>, 'schedules'> & { schedules: ScheduleRecord[] }
 
 export function emptyDb (): Db {
-  return { schemaVersion: SCHEMA_VERSION, auth: {}, zones: [], nodes: [], media: [], schedules: [], broadcasts: [] }
+  return { schemaVersion: SCHEMA_VERSION, auth: {}, areas: [], users: [], zones: [], nodes: [], media: [], schedules: [], broadcasts: [] }
 }

@@ -53,6 +53,18 @@ describe('lowdb store', () => {
     expect(JSON.parse(await readFile(join(dir, 'loa.json'), 'utf8')).schemaVersion).toBe(SCHEMA_VERSION)
   })
 
+  it('migrates a version 2 file to accounts and areas: nothing is lost, nobody can log in until an admin is set up', async () => {
+    const media = { id: 'm-1', name: 'Bản tin', file: 'm-1.opus', durationMs: 1000, sizeBytes: 10, codec: 'opus', bitrateKbps: 32, loudnessLufs: -16, source: { filename: 'a.mp3', sizeBytes: 10, codec: 'mp3', sampleRate: 44100, channels: 1, durationMs: 1000 }, createdAt: 'x' }
+    const v2 = { schemaVersion: 2, auth: { adminTokenHash: 'sha256:ab' }, zones: [{ id: 'z-1', name: 'Thôn 1', createdAt: 'x' }], nodes: [], media: [media], schedules: [], broadcasts: [] }
+    await writeFile(join(dir, 'loa.json'), JSON.stringify(v2))
+    const s = await Store.open(dir)
+    expect(s.data).toMatchObject({ schemaVersion: SCHEMA_VERSION, areas: [], users: [], auth: { adminTokenHash: 'sha256:ab' } })
+    expect(s.data.zones).toEqual(v2.zones)
+    // Media from before approvals existed has no approval field, which counts as approved.
+    expect(s.data.media[0]?.approval).toBeUndefined()
+    expect(JSON.parse(await readFile(join(dir, 'loa.json.v2.bak'), 'utf8'))).toEqual(v2)
+  })
+
   it('refuses to start over a corrupt file, and leaves it as it was', async () => {
     await writeFile(join(dir, 'loa.json'), '{"schemaVersion":1,"zones":[')
     await expect(Store.open(dir)).rejects.toBeInstanceOf(StoreLoadError)
