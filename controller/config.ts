@@ -42,6 +42,8 @@ export const ConfigSchema = Type.Object({
   relayStallMs: Type.Integer({ minimum: 500, maximum: 120_000 }),
   relayRetries: Type.Integer({ minimum: 0, maximum: 20 }),
   relayPrebufferMs: Type.Integer({ minimum: 0, maximum: 30_000 }),
+  /** Host names a relay may reach even on this machine or a link-local address (comma-separated). */
+  relayAllowHosts: Type.String({ maxLength: 2000 }),
   chimeFile: Type.Optional(Type.String({ minLength: 1 })),
   emergencyChimeFile: Type.Optional(Type.String({ minLength: 1 })),
   /** Text-to-speech: the built-in espeak-ng, or an HTTP service (see README, "Text-to-speech"). */
@@ -90,6 +92,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   relayStallMs: 5000,
   relayRetries: 3,
   relayPrebufferMs: 1000,
+  relayAllowHosts: '',
   ttsEngine: 'espeak',
   espeakPath: 'espeak-ng',
   ttsHttpTimeoutMs: 30_000,
@@ -159,6 +162,7 @@ const ENV: Record<string, [keyof Config, 'int' | 'num' | 'str', number?]> = {
   LOA_RELAY_STALL_MS: ['relayStallMs', 'int'],
   LOA_RELAY_RETRIES: ['relayRetries', 'int'],
   LOA_RELAY_PREBUFFER_MS: ['relayPrebufferMs', 'int'],
+  LOA_RELAY_ALLOW_HOSTS: ['relayAllowHosts', 'str'],
   LOA_TTS_ENGINE: ['ttsEngine', 'str'],
   LOA_TTS_VOICE: ['ttsVoice', 'str'],
   LOA_ESPEAK_PATH: ['espeakPath', 'str'],

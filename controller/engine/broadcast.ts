@@ -153,6 +153,10 @@ export class Broadcast {
   sourceEnded (reason: string, failed: boolean, feed: LiveFeedStats): void {
     if (this.ended) return
     this.sourceEnd = { reason, failed }
+    this.applyFeed(feed)
+  }
+
+  private applyFeed (feed: LiveFeedStats): void {
     this.record.framesTotal = feed.frames
     if (this.req.source?.kind !== 'live') return
     this.record.durationMs = Math.round(feed.timelineMs)
@@ -168,6 +172,8 @@ export class Broadcast {
     for (const d of this.delivery.values()) if (!FINAL.has(d.status)) return
     this.ended = true
     const played = [...this.delivery.values()].some(d => d.deliveredMs > 0 || d.status === 'completed')
+    // Ended before its source (nobody left to hear it): the record keeps what the source had lasted so far.
+    if (this.sourceEnd === null && this.req.feed !== undefined) this.applyFeed(this.req.feed.stats)
     const failed = this.sourceEnd?.failed === true
     this.record.state = this.stopReason !== null ? 'stopped' : played && !failed ? 'completed' : 'failed'
     this.record.endReason = this.stopReason ?? this.sourceEnd?.reason ?? (played ? 'end of media' : 'no target node could play it')

@@ -34,11 +34,16 @@ export class Engine {
   private readonly queues = new Map<string, WaitEntry[]>()
   private readonly freed = new Set<string>()
   private flushing = false
+  private closed = false
 
   constructor (private readonly deps: EngineDeps) {}
 
   /** Starts a broadcast; resolves once the free nodes were asked to join and pacing has begun. */
   async start (req: BroadcastRequest): Promise<Broadcast> {
+    if (this.closed) {
+      req.feed?.abort('the controller is shutting down')
+      throw new Error('the controller is shutting down')
+    }
     const b = new Broadcast(req, this.deps.now, this.deps.onChange)
     this.broadcasts.set(b.id, b)
     void b.finished.then(() => this.broadcasts.delete(b.id))
@@ -119,6 +124,7 @@ export class Engine {
   }
 
   async close (): Promise<void> {
+    this.closed = true
     await Promise.all(this.active().map(async b => await this.stop(b.id, 'controller shutting down')))
   }
 
@@ -182,7 +188,12 @@ export class Engine {
       notBefore: position === 0 ? b.req.scheduledAt : undefined, volume: b.req.volume, leadMs: b.req.leadMs
     }, this.deps, {
       onNodeFree: nodeId => this.nodeFree(nodeId, stream),
-      onNodeDone: r => { b.nodeDone(stream.id, r); b.checkDone() },
+      onNodeDone: r => {
+        b.nodeDone(stream.id, r)
+        // A node that lost a live stream (nothing heard for seconds) goes back to it when it can.
+        if (b.req.feed !== undefined && !b.req.feed.isEnded && b.stopReason === null && r.reason === 'timeout') this.wait(r.nodeId, b, 0, this.deps.now(), undefined)
+        b.checkDone()
+      },
       onStarted: (nodeId, t) => b.nodeStarted(nodeId, t),
       onEnd: s => { this.streams.delete(stream.id); b.streamEnded(stream, s.framesSent); b.checkDone() }
     })

@@ -118,8 +118,6 @@ export class LiveFeed {
     this.ending = true
     this.endReason = reason
     this.failed = failed
-    // Stalled when it ended: the scrap held since is older than the silence already sent, so it never plays.
-    if (this.prebuffering && this.stats.audioMs > 0) this.dropQueue()
     if (!this.started) this.finish()
   }
 
@@ -170,8 +168,11 @@ export class LiveFeed {
     let silent = false
     if (!this.prebuffering || (this.ending && this.queued > 0)) {
       if (this.queued < this.frameSamples && !this.ending) {
-        // Stalled: silence now, and prebuffer again so the next stall of the same size is absorbed.
+        // Stalled: silence now, and prebuffer again so the next stall of the same size is absorbed. The scrap
+        // held (less than a frame) would be heard after the silence, out of its time: it is dropped.
         this.prebuffering = true
+        this.stats.droppedMs += this.queued / SAMPLES_PER_MS
+        this.dropQueue()
         frame = this.silenceFrame()
         silent = true
       } else {

@@ -74,6 +74,7 @@ export class StreamSession {
   private pacer: Pacer | undefined
   private unsubscribe: (() => void) | undefined
   private feedSeq = 0
+  private endSent = false
   /** Play time (µs) and length of the last frame published from a feed, for the drain. */
   private lastFeedFrame: { playAtUs: number, samples: number } | undefined
   private drainTimer: NodeJS.Timeout | undefined
@@ -151,13 +152,14 @@ export class StreamSession {
     this.leaving.set(nodeId, { outcome: final, expected: feed !== undefined ? this.framesSent : at + 1 })
     void this.deps.commands.send(nodeId, { type: 'stop', session: this.spec.id }, 2000)
     setTimeout(() => this.closeLeaving(nodeId), this.deps.reportGraceMs).unref()
-    if (this.members.size === 0 && this.pacer !== undefined && !this.ended) void this.stop('all nodes left', false, false)
+    if (this.members.size === 0 && (this.pacer !== undefined || this.spec.feed !== undefined) && !this.ended) void this.stop('all nodes left', false, false)
     return over ? null : at
   }
 
   /** Ends the stream early: an END frame tells every node at once, then reports are awaited briefly. */
   async stop (reason: string, byStaff = true, sendEnd = true): Promise<void> {
-    if (this.ended || this.stopping) return
+    // Once the END frame is out the stream is only waiting for reports: it ends as it was going to.
+    if (this.ended || this.stopping || this.endSent) return
     this.stopping = true
     this.stopped = byStaff
     this.paced = true
@@ -189,8 +191,15 @@ export class StreamSession {
     this.members.delete(nodeId)
     this.leaving.delete(nodeId)
     this.report(nodeId, outcome, e.received, e.late, e.reason, leaving?.expected)
-    if (leaving === undefined) this.finishedMembers.add(nodeId)
-    if (this.paced && this.members.size === 0 && this.leaving.size === 0) this.scheduleEnd(0)
+    const live = this.spec.feed !== undefined && !this.paced
+    // A node that gave up on a live stream that goes on (it heard nothing for seconds) is handed back at once,
+    // so the engine can bring it back to the live audio; a file's finishers wait to move on together.
+    if (leaving === undefined && live) this.hooks.onNodeFree(nodeId)
+    else if (leaving === undefined) this.finishedMembers.add(nodeId)
+    if (this.members.size === 0 && this.leaving.size === 0) {
+      if (this.paced) this.scheduleEnd(0)
+      else if (live) void this.stop('all nodes left', false, false)
+    }
   }
 
   private report (
@@ -267,6 +276,7 @@ export class StreamSession {
       if (this.stopping || this.ended) return
       this.unsubscribe?.()
       const seq = this.feedSeq++
+      this.endSent = true
       const end = { packets: [], skipSamples: 0, durationSamples: 0 }
       void this.sendFrame(seq, true, end, feed.nextPlayAtUs()).then(() => this.drain())
     })

@@ -13,6 +13,9 @@ export class UpgradeRouter {
 
   constructor (server: HttpServer) {
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      // Node hands over the raw socket without an error listener: a client that resets it while we answer
+      // would otherwise crash the process. Each handler's own protocol reports errors its way.
+      socket.on('error', () => undefined)
       let path: string
       try { path = new URL(req.url ?? '/', 'http://x').pathname } catch { socket.destroy(); return }
       const handler = this.handlers.get(path)

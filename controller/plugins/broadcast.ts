@@ -18,6 +18,8 @@ declare module 'fastify' {
     engine: Engine
     /** Live sources (encoders, relays) still winding down; a close waits for them, so no process outlives it. */
     sources: Set<Promise<void>>
+    /** The controller clock (ms), injected in tests; live feeds stamp frames with it. */
+    now: () => number
   }
 }
 
@@ -81,6 +83,13 @@ export default fp(async (app: FastifyInstance, opts: { now: () => number }) => {
   app.decorate('engine', engine)
   const sources = new Set<Promise<void>>()
   app.decorate('sources', sources)
+  app.decorate('now', opts.now)
+  // Before the HTTP server closes (which waits for open requests): end every broadcast, so a live voice
+  // streamed as a POST gets its answer and its encoder exits, instead of holding the close for ever.
+  app.addHook('preClose', async () => {
+    await engine?.close()
+    await Promise.all([...sources])
+  })
   app.log.info({ port: broker.port, host: config.mqttHost }, `MQTT broker listening on port ${broker.port}`)
   app.addHook('onClose', async () => {
     await engine?.close()

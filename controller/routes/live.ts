@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http'
+import { finished, type Readable } from 'node:stream'
 import Type, { type Static } from 'typebox'
 import { Compile } from 'typebox/compile'
 import { WebSocketServer, type RawData, type WebSocket } from 'ws'
@@ -57,7 +58,7 @@ function errorMessage (e: ApiError): Record<string, string | number> {
 
 /**
  * Live voice: `GET /api/v1/live` upgraded to a WebSocket (browsers, command-line clients), or
- * `POST /api/v1/live` with the audio as a streamed request body (`ffmpeg ... | curl -T -`). Either way the
+ * `POST /api/v1/live` with the audio as a streamed request body (`ffmpeg ... | curl -X POST -T -`). Either way the
  * audio becomes a live feed (controller/engine/live-feed.ts) played by the engine like any broadcast, at
  * priority 150 by default, with a short lead. See README "Live broadcast" for the message flow.
  */
@@ -74,15 +75,16 @@ const live: FastifyPluginAsyncTypebox = async app => {
     if (!(LIVE_FORMATS as readonly string[]).includes(format)) throw apiError('LIVE_FORMAT', { format, formats: LIVE_FORMATS.join(', ') })
     const priority = p.priority ?? LIVE_PRIORITY
     const quietOverride = quietOverrideNow(config, priority, p.quietOverride)
-    const feed = liveVoiceFeed(config, Date.now, format === 'opus' ? p.channels ?? 1 : 1)
+    const feed = liveVoiceFeed(config, app.now, format === 'opus' ? p.channels ?? 1 : 1)
     // Before the broadcast starts, so that a failed start leaves no encoder behind (the feed's end kills it).
-    const input = new VoiceInput(feed, { format, ffmpegPath: library.settings.ffmpegPath, bitrateKbps: config.bitrateKbps, log: app.log })
+    const input = new VoiceInput(feed, { format, ffmpegPath: library.settings.ffmpegPath, bitrateKbps: config.bitrateKbps, log: app.log, now: app.now })
     const done = input.done.finally(() => app.sources.delete(done))
     app.sources.add(done)
     try {
       const b = await startFeedBroadcast(engine, store.data, {
         feed, source: { kind: 'live', format }, origin: { kind: 'api', by }, targets: { zones: p.zones ?? [], nodes: p.nodes ?? [] },
-        priority, onInterrupt: p.onInterrupt ?? 'resume', maxWaitMs: 0, durationMs: config.liveMaxS * 1000, quietOverride
+        // Nodes busy with something more urgent (an emergency) join the voice once they are free.
+        priority, onInterrupt: p.onInterrupt ?? 'resume', maxWaitMs: config.liveMaxS * 1000, durationMs: config.liveMaxS * 1000, quietOverride
       })
       app.log.info({ broadcast: b.id, by, format, nodes: b.req.nodeIds.length }, 'live broadcast started')
       return { b, input }
@@ -97,7 +99,7 @@ const live: FastifyPluginAsyncTypebox = async app => {
     let by: string | undefined
     if (req.headers.authorization !== undefined) {
       try { app.checkBearer(req.headers.authorization); by = 'api-token' } catch {
-        socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
+        socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n', () => socket.destroy())
         return
       }
     }
@@ -107,6 +109,9 @@ const live: FastifyPluginAsyncTypebox = async app => {
   const serve = (ws: WebSocket, req: IncomingMessage, headerBy: string | undefined): void => {
     let session: { b: Broadcast, input: VoiceInput } | undefined
     let starting = false
+    // The client may leave, or say stop, before its broadcast is on: that is acted on once it is.
+    let gone = false
+    let stopAsked = false
     // A client may send audio right after its start message (a browser's first WebM chunk holds the header
     // that the rest depends on): kept until the broadcast is on, within a bound.
     const early: Uint8Array[] = []
@@ -114,11 +119,12 @@ const live: FastifyPluginAsyncTypebox = async app => {
     const fail = (e: unknown): void => {
       const err = e instanceof ApiError ? e : apiError('INTERNAL')
       if (!(e instanceof ApiError)) app.log.error({ err: e }, 'live: start failed')
+      if (ws.readyState !== ws.OPEN) return
       ws.send(JSON.stringify(errorMessage(err)))
       ws.close(err.statusCode === 401 ? 4401 : 4400, err.code)
     }
     const timer = setTimeout(() => fail(apiError('LIVE_START_MISSING')), START_TIMEOUT_MS)
-    ws.on('close', () => { clearTimeout(timer); session?.input.finish() })
+    ws.on('close', () => { gone = true; clearTimeout(timer); session?.input.finish() })
     ws.on('error', err => app.log.warn({ err }, 'live: socket error'))
     ws.on('message', (data: RawData, isBinary: boolean) => {
       if (session !== undefined) {
@@ -127,6 +133,7 @@ const live: FastifyPluginAsyncTypebox = async app => {
         return
       }
       if (starting) {
+        if (!isBinary) { if (parseJson(data)?.type === 'stop') stopAsked = true; return }
         const bytes = toBytes(data)
         if (isBinary && earlyBytes + bytes.length <= MAX_MESSAGE_BYTES * 4) { early.push(bytes); earlyBytes += bytes.length }
         return
@@ -142,8 +149,9 @@ const live: FastifyPluginAsyncTypebox = async app => {
         session = await begin(params, by)
         const { b, input } = session
         for (const chunk of early.splice(0)) input.write(chunk)
+        if (gone || stopAsked) input.finish()
         app.log.info({ broadcast: b.id, ip: req.socket.remoteAddress }, 'live: WebSocket client on air')
-        ws.send(JSON.stringify({ type: 'started', broadcast: b.snapshot(), frameMs: config.liveFrameMs, sendAheadMs: config.liveSendAheadMs }))
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'started', broadcast: b.snapshot(), frameMs: config.liveFrameMs, sendAheadMs: config.liveSendAheadMs }))
         b.req.feed?.onEnd(() => { input.finish() })
         const final = await b.finished
         if (ws.readyState === ws.OPEN) {
@@ -165,18 +173,23 @@ const live: FastifyPluginAsyncTypebox = async app => {
         description: 'Answers when the broadcast has ended, with its record. Zones and nodes are comma-separated ids.',
         querystring: LiveQuery, response: { 200: BroadcastView, 400: ErrorResponse, 404: ErrorResponse, 415: ErrorResponse, 422: ErrorResponse }
       }
-    }, async (req) => {
+    }, async (req, reply) => {
       const q = req.query
+      const body = req.body as Readable | undefined
+      // Checked before going on air: a request without a body must not start a broadcast nobody feeds.
+      if (body === undefined || body === null || typeof body.on !== 'function') throw apiError('VALIDATION_FAILED', { detail: 'send the audio as the request body' })
       const { b, input } = await begin({
         zones: list(q.zones), nodes: list(q.nodes), format: q.format, channels: q.channels === 2 ? 2 : 1, priority: q.priority,
         onInterrupt: q.onInterrupt, ...(q.quietReason !== undefined ? { quietOverride: { reason: q.quietReason } } : {})
       }, 'api-token')
-      const body = req.body as NodeJS.ReadableStream
       body.on('data', (chunk: Buffer) => input.write(chunk))
-      body.on('end', () => input.finish())
-      body.on('error', () => input.finish())
-      req.raw.on('close', () => input.finish())
-      return await b.finished
+      // Also when the body ended, failed or was cut while the broadcast was starting.
+      finished(body, () => input.finish())
+      const record = await b.finished
+      // Ended before the client stopped sending (staff stopped it, shutdown, its limit): the answer closes the
+      // connection, so a client still streaming is not left holding it (nor a shutdown waiting for it).
+      if (!body.readableEnded) void reply.header('connection', 'close')
+      return record
     })
   })
 }

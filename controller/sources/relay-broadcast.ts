@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Broadcast, InterruptPolicy } from '../engine/broadcast.js'
 import type { BroadcastRecord } from '../store/schema.js'
 import { relayFeed } from './feeds.js'
-import { Relay, checkRelayUrl, redactUrl } from './relay.js'
+import { Relay, checkRelayTarget, redactUrl } from './relay.js'
 import { startFeedBroadcast } from './start.js'
 
 export interface RelayRequest {
@@ -21,10 +21,10 @@ export interface RelayRequest {
 
 /** A relay as a broadcast: the URL checked, the feed and its relay made, the broadcast started (API or schedule). */
 export async function startRelayBroadcast (app: FastifyInstance, r: RelayRequest): Promise<Broadcast> {
-  checkRelayUrl(r.url)
   const { config, library, engine, store, log } = app
-  const feed = relayFeed(config, Date.now, r.durationMs)
-  const relay = new Relay(feed, { url: r.url, ffmpegPath: library.settings.ffmpegPath, bitrateKbps: config.bitrateKbps, stallMs: config.relayStallMs, retries: config.relayRetries, log })
+  await checkRelayTarget(r.url, config.relayAllowHosts.split(',').map(h => h.trim().toLowerCase()).filter(h => h !== ''))
+  const feed = relayFeed(config, app.now, r.durationMs)
+  const relay = new Relay(feed, { url: r.url, ffmpegPath: library.settings.ffmpegPath, bitrateKbps: config.bitrateKbps, stallMs: config.relayStallMs, retries: config.relayRetries, log, now: app.now })
   const done = relay.done.finally(() => app.sources.delete(done))
   app.sources.add(done)
   try {

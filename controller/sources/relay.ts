@@ -1,3 +1,5 @@
+import { lookup } from 'node:dns/promises'
+import { BlockList, isIP } from 'node:net'
 import type { FastifyBaseLogger } from 'fastify'
 import { startLiveEncoder, type LiveEncoder } from '../../audio/index.js'
 import type { LiveFeed } from '../engine/live-feed.js'
@@ -27,6 +29,36 @@ export function checkRelayUrl (url: string): URL {
     throw apiError('RELAY_URL_INVALID', { url: redactUrl(url), detail: 'only http:// and https:// streams can be relayed' })
   }
   return u
+}
+
+/**
+ * Addresses a relay may not reach unless their host is allowed by name (LOA_RELAY_ALLOW_HOSTS): the
+ * controller itself (loopback) and link-local ones (169.254.169.254 is a cloud's metadata service), so a
+ * relay cannot be used to probe what only the controller can see. LAN addresses stay allowed: district radio
+ * servers often sit on a provincial network.
+ */
+const FORBIDDEN = new BlockList()
+FORBIDDEN.addSubnet('127.0.0.0', 8, 'ipv4')
+FORBIDDEN.addSubnet('169.254.0.0', 16, 'ipv4')
+FORBIDDEN.addSubnet('0.0.0.0', 8, 'ipv4')
+FORBIDDEN.addAddress('::1', 'ipv6')
+FORBIDDEN.addAddress('::', 'ipv6')
+FORBIDDEN.addSubnet('fe80::', 10, 'ipv6')
+FORBIDDEN.addSubnet('::ffff:127.0.0.0', 104, 'ipv6')
+
+/** checkRelayUrl, then where the host resolves to. Throws RELAY_URL_INVALID. */
+export async function checkRelayTarget (url: string, allowHosts: readonly string[]): Promise<void> {
+  const u = checkRelayUrl(url)
+  const host = u.hostname.replace(/^\[|\]$/g, '')
+  if (allowHosts.includes(host.toLowerCase())) return
+  const addresses = isIP(host) !== 0
+    ? [{ address: host, family: isIP(host) }]
+    : await lookup(host, { all: true }).catch(() => { throw apiError('RELAY_URL_INVALID', { url: redactUrl(url), detail: `the host ${host} cannot be found` }) })
+  for (const a of addresses) {
+    if (FORBIDDEN.check(a.address, a.family === 6 ? 'ipv6' : 'ipv4')) {
+      throw apiError('RELAY_URL_INVALID', { url: redactUrl(url), detail: `${host} is this machine or a link-local address; allow it by name in LOA_RELAY_ALLOW_HOSTS if it is a real station` })
+    }
+  }
 }
 
 /** The address without a password or query (which may hold a listener key), for records and logs. */
@@ -94,7 +126,7 @@ export class Relay {
       if (this.closed) { this.resolveDone(); return }
       const why = this.stalled
         ? `no audio for ${Math.round(this.opts.stallMs / 1000)} s`
-        : outcome.code === 0 ? 'the source closed the stream' : `the source could not be read (${lastLine(outcome.detail)})`
+        : outcome.code === 0 ? 'the source closed the stream' : `the source could not be read (${lastLine(outcome.detail, this.opts.url)})`
       if (this.lastAudioAt - this.attemptStart >= HEALTHY_MS) this.failures = 0
       this.failures++
       const url = redactUrl(this.opts.url)
@@ -119,9 +151,15 @@ export class Relay {
   }
 }
 
-/** ffmpeg's last word, without any password or query it may quote from the address. */
-function lastLine (detail: string): string {
-  const line = (detail.split('\n').map(l => l.trim()).filter(l => l !== '').pop() ?? 'no detail')
-    .replace(/\/\/[^/\s@]+@/g, '//').replace(/\?[^\s:]*/g, '')
+/** ffmpeg's last word, with the address it quotes replaced by the redacted one (no password, no query). */
+function lastLine (detail: string, url: string): string {
+  let line = detail.split('\n').map(l => l.trim()).filter(l => l !== '').pop() ?? 'no detail'
+  for (const form of new Set([url, safeHref(url)])) if (form !== '') line = line.split(form).join(redactUrl(url))
+  // Whatever other form it took: any user:password@ and any query string go.
+  line = line.replace(/\/\/[^/\s@]+@/g, '//').replace(/\?\S*/g, '')
   return line.length > 160 ? line.slice(0, 160) + '…' : line
+}
+
+function safeHref (url: string): string {
+  try { return new URL(url).href } catch { return '' }
 }

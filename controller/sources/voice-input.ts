@@ -16,7 +16,18 @@ export interface VoiceInputOptions {
   ffmpegPath: string
   bitrateKbps: number
   log: FastifyBaseLogger
+  now?: () => number
+  /** A client that sends nothing this long has gone: the broadcast ends (default 30 s). */
+  idleMs?: number
 }
+
+/**
+ * Input faster than speech is refused: ffmpeg's stdin would buffer it in memory, and the feed would drop it
+ * anyway. 200 kB/s is twice raw PCM (96 kB/s), far above any Opus or WebM; the burst covers a WebM header.
+ */
+const MAX_BYTES_PER_S = 200_000
+const BURST_BYTES = 256 * 1024
+const DEFAULT_IDLE_MS = 30_000
 
 const ENDED_BY_SPEAKER = 'the speaker ended the live broadcast'
 
@@ -31,10 +42,25 @@ export class VoiceInput {
   private finishing = false
   private closed = false
   bytesIn = 0
+  private readonly startedAt: number
+  private lastInputAt: number
+  private readonly idleTimer: NodeJS.Timeout
+  private readonly now: () => number
   /** Settles once the encoder (if any) has exited after the feed ended. */
   readonly done: Promise<void>
 
   constructor (private readonly feed: LiveFeed, private readonly opts: VoiceInputOptions) {
+    this.now = opts.now ?? Date.now
+    this.startedAt = this.lastInputAt = this.now()
+    const idleMs = opts.idleMs ?? DEFAULT_IDLE_MS
+    this.idleTimer = setInterval(() => {
+      if (this.now() - this.lastInputAt < idleMs) return
+      opts.log.warn({ idleMs }, 'live: no audio from the client; ending')
+      this.feed.end(`no audio came from the speaker for ${Math.round(idleMs / 1000)} s`)
+      this.finishing = true
+      this.encoder?.end()
+    }, Math.min(1000, idleMs))
+    this.idleTimer.unref()
     feed.onEnd(() => this.close())
     if (opts.format === 'opus') { this.reader = new OggOpusReader(); this.done = Promise.resolve(); return }
     const encoder = startLiveEncoder({
@@ -58,6 +84,11 @@ export class VoiceInput {
   write (chunk: Uint8Array): void {
     if (this.closed || this.finishing) return
     this.bytesIn += chunk.length
+    this.lastInputAt = this.now()
+    if (this.bytesIn > BURST_BYTES + (this.lastInputAt - this.startedAt) * MAX_BYTES_PER_S / 1000) {
+      this.fail('audio came faster than it can be spoken (send it in real time, e.g. ffmpeg -re)')
+      return
+    }
     if (this.encoder !== undefined) { this.encoder.write(chunk); return }
     try {
       for (const p of this.reader?.push(chunk) ?? []) {
@@ -88,6 +119,7 @@ export class VoiceInput {
   }
 
   private close (): void {
+    clearInterval(this.idleTimer)
     if (this.closed) return
     this.closed = true
     this.encoder?.kill()

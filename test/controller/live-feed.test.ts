@@ -114,15 +114,21 @@ describe('LiveFeed: audio that arrives over time, on a fixed clock', () => {
     expect(vi.getTimerCount()).toBe(0)
   })
 
-  it('never plays the scrap held from before a stall when the source then ends', () => {
+  it('drops the scrap held when a stall begins (it would be heard out of its time), and plays out what came after', () => {
     const { feed, frames } = feedOf()
     feed.start()
-    for (let i = 0; i < 25; i++) { pushMs(feed, 20); vi.advanceTimersByTime(20) }
-    vi.advanceTimersByTime(1000) // stalled: silence is sent
-    const scrap = pushMs(feed, 40) // less than a frame comes, then the source gives up
-    feed.end('relay failed', true)
+    let sent: number[] = []
+    for (let i = 0; i < 25; i++) { sent = pushMs(feed, 20); vi.advanceTimersByTime(20) }
+    // The stream stops mid-frame: 60 ms arrive, less than a frame, then nothing.
+    const scrap = pushMs(feed, 60)
     vi.advanceTimersByTime(1000)
-    expect(frames.flatMap(payload).some(id => scrap.includes(id))).toBe(false)
+    const after = pushMs(feed, 60) // the speaker's last words, after the stall
+    feed.end('the speaker ended the live broadcast')
+    vi.advanceTimersByTime(1000)
+    const played = frames.flatMap(payload)
+    expect(played.some(id => scrap.includes(id))).toBe(false)
+    expect(played.slice(-after.length)).toEqual(after)
+    expect(played).toContain(sent[0])
     expect(feed.isEnded).toBe(true)
   })
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { request } from 'node:http'
+import { connect } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import type { BroadcastRecord } from '../../controller/store/schema.js'
 import { sleep, startController, waitFor, type TestController } from '../helpers/controller.js'
@@ -130,7 +131,7 @@ describe('live broadcast', () => {
     expect(after?.nodes).toBe(4)
   }, 40_000)
 
-  it('takes the audio as a streamed HTTP POST body too (ffmpeg ... | curl -T -)', async () => {
+  it('takes the audio as a streamed HTTP POST body too (ffmpeg ... | curl -X POST -T -)', async () => {
     const record = await new Promise<BroadcastRecord>((resolve, reject) => {
       const req = request(`http://${base}/api/v1/live?format=pcm&zones=${fleet.zones.join(',')}`, {
         method: 'POST', headers: { authorization: `Bearer ${c.token}`, 'content-type': 'application/octet-stream', 'transfer-encoding': 'chunked' }
@@ -170,7 +171,54 @@ describe('live broadcast', () => {
       await bad.closed
     }
     expect(c.app.engine.active().length).toBe(before)
-    expect(c.app.sources.size).toBe(0)
+    await waitFor(() => c.app.sources.size === 0 ? true : undefined, 5000, 'encoders of refused starts to exit')
+  }, 30_000)
+
+  it('survives clients that send a wrong token and reset the connection at once', async () => {
+    const port = Number(base.split(':')[1])
+    for (let i = 0; i < 300; i++) {
+      const s = connect(port, '127.0.0.1')
+      s.on('error', () => undefined)
+      s.write('GET /api/v1/live HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n' +
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nAuthorization: Bearer wrong\r\n\r\n')
+      s.resetAndDestroy()
+    }
+    await sleep(300)
+    // Still serving.
+    expect((await c.api('GET', '/api/v1/zones')).statusCode).toBe(200)
+  })
+
+  it('ends at once when the client stops or leaves before its broadcast is on, and a POST without audio starts nothing', async () => {
+    const quick = await openLive(`ws://${base}/api/v1/live`, { authorization: `Bearer ${c.token}` })
+    quick.ws.send(JSON.stringify({ type: 'start', format: 'pcm', zones: fleet.zones }))
+    quick.ws.send(JSON.stringify({ type: 'stop' }))
+    expect(await quick.next('ended', 10_000)).toMatchObject({ type: 'ended', reason: 'the speaker ended the live broadcast' })
+    const gone = await openLive(`ws://${base}/api/v1/live`, { authorization: `Bearer ${c.token}` })
+    gone.ws.send(JSON.stringify({ type: 'start', format: 'pcm', zones: fleet.zones }))
+    gone.ws.terminate()
+    await waitFor(() => c.app.engine.active().length === 0 && c.app.sources.size === 0 ? true : undefined, 10_000, 'the abandoned live broadcast to end')
+    const empty = await c.app.inject({ method: 'POST', url: `/api/v1/live?format=pcm&zones=${fleet.zones.join(',')}`, headers: { authorization: `Bearer ${c.token}` } })
+    expect(empty.statusCode).toBe(400)
+    expect(c.app.engine.active()).toHaveLength(0)
+  }, 30_000)
+
+  it('with onInterrupt cancel, ends when an emergency took every node, and its encoder exits', async () => {
+    const warning = await uploadTone(c, tmp.dir, 1, 660)
+    const client = await openLive(`ws://${base}/api/v1/live`, { authorization: `Bearer ${c.token}` })
+    client.ws.send(JSON.stringify({ type: 'start', format: 'pcm', zones: fleet.zones, onInterrupt: 'cancel' }))
+    await client.next('started')
+    const speaking = sendRealTime(chunk => { if (client.ws.readyState === client.ws.OPEN) client.ws.send(chunk) }, pcm.subarray(0, PCM_RATE * 4), PCM_RATE)
+    await sleep(1000)
+    expect((await c.api('POST', '/api/v1/emergency', { mediaId: warning, repeat: 1, chime: false })).statusCode).toBe(201)
+    const ended = await client.next('ended', 10_000)
+    const record = ended.broadcast as BroadcastRecord
+    expect(record.state).toBe('completed')
+    for (const d of record.delivery) expect(d.status).toBe('preempted')
+    // What it owed each node is what it had lasted, not its one-hour cap.
+    expect(record.durationMs).toBeLessThan(5000)
+    await speaking
+    await waitFor(() => c.app.sources.size === 0 ? true : undefined, 5000, 'the encoder to exit')
+    await waitFor(() => c.app.engine.active().length === 0 ? true : undefined, 10_000, 'the emergency to end')
   }, 30_000)
 
   it('ends the broadcast when the client disconnects without a word, and leaves no encoder behind', async () => {
@@ -187,4 +235,33 @@ describe('live broadcast', () => {
     expect(record.endReason).toBe('the speaker ended the live broadcast')
     await waitFor(() => c.app.sources.size === 0 ? true : undefined, 5000, 'the encoder to exit')
   }, 30_000)
+})
+
+describe('closing the controller during a live broadcast', () => {
+  it('answers the POST, stops the encoder and closes, instead of waiting for the voice to end', async () => {
+    const c = await startController({ reportGraceMs: 500 })
+    const tmp = await tempDir()
+    try {
+      await c.app.listen({ host: '127.0.0.1', port: 0 })
+      const port = (c.app.server.address() as AddressInfo).port
+      const fleet = await startFleet(c, [1])
+      const pcm = await speechPcm(tmp.dir, 'Xin chào')
+      let status = 0
+      const req = request(`http://127.0.0.1:${port}/api/v1/live?format=pcm&zones=${fleet.zones.join(',')}`, {
+        method: 'POST', headers: { authorization: `Bearer ${c.token}`, 'content-type': 'application/octet-stream', 'transfer-encoding': 'chunked' }
+      }, res => { status = res.statusCode ?? 0; res.resume() })
+      req.on('error', () => undefined)
+      req.write(pcm.subarray(0, PCM_RATE / 2))
+      await waitFor(() => c.app.engine.active().length > 0 ? true : undefined, 5000, 'the live broadcast to start')
+      const t0 = Date.now()
+      await fleet.stop()
+      await c.close()
+      expect(Date.now() - t0).toBeLessThan(15_000)
+      expect(status).toBe(200)
+      expect(c.app.sources.size).toBe(0)
+      req.destroy()
+    } finally {
+      await tmp.remove()
+    }
+  }, 40_000)
 })

@@ -66,7 +66,7 @@ describe('radio relay', () => {
 
   beforeAll(async () => {
     tmp = await tempDir()
-    c = await startController({ reportGraceMs: 1000, relayStallMs: 1000, relayRetries: 2, relayPrebufferMs: 500, leadMs: 800 })
+    c = await startController({ reportGraceMs: 1000, relayStallMs: 1000, relayRetries: 2, relayPrebufferMs: 500, leadMs: 800, relayAllowHosts: '127.0.0.1' })
     fleet = await startFleet(c, [3])
     const { credentials } = (await c.api('POST', '/api/v1/nodes', { name: 'Loa nghe thử', zoneId: fleet.zones[0] })).json<{ credentials: { username: string, password: string } }>()
     listener = new SimNode({ nodeId: credentials.username, password: credentials.password, mqttUrl: c.mqttUrl, decode: true, telemetryIntervalMs: 0, log: silentLog })
@@ -157,6 +157,21 @@ describe('radio relay', () => {
       expect(station.listeners()).toBe(3)
       await waitFor(async () => c.app.sources.size === 0 && await ffmpegChildren() === 0 ? true : undefined, 5000, 'the relay to wind down')
     } finally { station.kill() }
+  }, 40_000)
+
+  it('keeps a password and a listener key out of the record, its reason and the answer', async () => {
+    const station = await radio(mp3)
+    const port = new URL(station.url).port
+    station.kill() // a dead station: ffmpeg's error quotes the address it tried
+    const url = `http://listener:s3cret-pw@127.0.0.1:${port}/vov1.mp3?key=abc:def-token`
+    const r = await c.api('POST', '/api/v1/relay', { url, durationS: 30, zones: fleet.zones })
+    expect(r.statusCode, r.body).toBe(201)
+    const record = await whenEnded(c, r.json<BroadcastRecord>().id, 30_000)
+    expect(record.state).toBe('failed')
+    expect(record.source?.url).toBe(`http://127.0.0.1:${port}/vov1.mp3?…`)
+    const text = JSON.stringify(record) + r.body
+    for (const secret of ['s3cret-pw', 'abc:def', 'def-token', 'listener:']) expect(text).not.toContain(secret)
+    expect(record.endReason).toMatch(/^relay failed: /)
   }, 40_000)
 
   it('relays from a schedule, and refuses an address that is not http(s)', async () => {
