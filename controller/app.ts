@@ -20,6 +20,10 @@ import schedules from './routes/schedules.js'
 import emergency from './routes/emergency.js'
 import live from './routes/live.js'
 import relay from './routes/relay.js'
+import auth from './routes/auth.js'
+import users from './routes/users.js'
+import areas from './routes/areas.js'
+import audit from './routes/audit.js'
 import schedulerPlugin from './plugins/scheduler.js'
 import { UpgradeRouter } from './http/upgrades.js'
 
@@ -77,6 +81,10 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
     await api.register(emergency)
     await api.register(live)
     await api.register(relay)
+    await api.register(auth)
+    await api.register(users)
+    await api.register(areas)
+    await api.register(audit)
   }, { prefix: '/api/v1' })
   return app
 }

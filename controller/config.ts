@@ -17,6 +17,13 @@ export const ConfigSchema = Type.Object({
   mqttPort: Type.Integer({ minimum: 0, maximum: 65535 }),
   dataDir: Type.String({ minLength: 1 }),
   adminToken: Type.Optional(Type.String({ minLength: 16, maxLength: 256 })),
+  /** The first panel administrator, when not made with the one-time setup code. */
+  adminUser: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$' })),
+  adminPassword: Type.Optional(Type.String({ minLength: 10, maxLength: 256 })),
+  /** Mark the session cookie Secure even when the controller itself sees plain HTTP (behind a TLS proxy). */
+  cookieSecure: Type.Boolean(),
+  /** OpenStreetMap-style tile URL for the speakers map; empty: no map tiles (positions are drawn anyway). */
+  mapTilesUrl: Type.String({ maxLength: 500 }),
   ffmpegPath: Type.Optional(Type.String({ minLength: 1 })),
   maxUploadBytes: Type.Integer({ minimum: 1 }),
   maxDurationS: Type.Integer({ minimum: 1 }),
@@ -85,6 +92,8 @@ export const DEFAULT_CONFIG: Readonly<Config> = Object.freeze({
   emergencyLeadMs: 500,
   emergencyVolume: 100,
   emergencyRepeat: 2,
+  cookieSecure: false,
+  mapTilesUrl: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png',
   liveFrameMs: 100,
   liveSendAheadMs: 300,
   livePrebufferMs: 100,
@@ -131,7 +140,7 @@ export function makeConfig (overrides: Partial<Config> = {}): Readonly<Config> {
 }
 
 /** Environment variable -> config key, with how to read its text. Documented in README.md. */
-const ENV: Record<string, [keyof Config, 'int' | 'num' | 'str', number?]> = {
+const ENV: Record<string, [keyof Config, 'int' | 'num' | 'str' | 'bool', number?]> = {
   LOA_HTTP_HOST: ['httpHost', 'str'],
   LOA_HTTP_PORT: ['httpPort', 'int'],
   LOA_MQTT_HOST: ['mqttHost', 'str'],
@@ -139,6 +148,10 @@ const ENV: Record<string, [keyof Config, 'int' | 'num' | 'str', number?]> = {
   LOA_DATA_DIR: ['dataDir', 'str'],
   LOA_ADMIN_TOKEN: ['adminToken', 'str'],
   LOA_FFMPEG_PATH: ['ffmpegPath', 'str'],
+  LOA_ADMIN_USER: ['adminUser', 'str'],
+  LOA_ADMIN_PASSWORD: ['adminPassword', 'str'],
+  LOA_COOKIE_SECURE: ['cookieSecure', 'bool'],
+  LOA_MAP_TILES_URL: ['mapTilesUrl', 'str'],
   LOA_MAX_UPLOAD_MB: ['maxUploadBytes', 'num', 1024 * 1024],
   LOA_MAX_DURATION_MIN: ['maxDurationS', 'num', 60],
   LOA_BITRATE_KBPS: ['bitrateKbps', 'int'],
@@ -180,6 +193,11 @@ export function configFromEnv (env: NodeJS.ProcessEnv = process.env): Readonly<C
     const raw = env[name]
     if (raw === undefined || raw === '') continue
     if (kind === 'str') { overrides[key] = raw; continue }
+    if (kind === 'bool') {
+      if (!['1', '0', 'true', 'false'].includes(raw)) throw new ConfigError(`${name} must be true or false, got ${JSON.stringify(raw)}`)
+      overrides[key] = raw === '1' || raw === 'true'
+      continue
+    }
     const n = Number(raw)
     if (!Number.isFinite(n)) throw new ConfigError(`${name} must be a number, got ${JSON.stringify(raw)}`)
     overrides[key] = scale !== undefined ? Math.round(n * scale) : n

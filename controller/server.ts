@@ -12,6 +12,10 @@ async function main (): Promise<void> {
   app.log.info({ httpPort, mqttPort: app.mqtt.port, dataDir: config.dataDir }, `Loa is up: API and docs on http://localhost:${httpPort}/docs, MQTT on port ${app.mqtt.port}`)
   // Encode the chimes now, so the first emergency does not wait for ffmpeg.
   app.chimes.load().catch(err => app.log.error({ err }, 'chimes could not be prepared; broadcasts play without them'))
+  if (app.setupCode !== undefined) {
+    // Printed once, to the terminal only: whoever reads it creates the first administrator in the panel.
+    process.stdout.write(`\nFirst start: open http://localhost:${httpPort}/ and create the administrator with this one-time setup code:\n  ${app.setupCode}\n(or set LOA_ADMIN_USER and LOA_ADMIN_PASSWORD)\n\n`)
+  }
   if (app.initialToken !== undefined) {
     // Printed once, to the terminal only, never through the logger: only its hash is kept.
     process.stdout.write(`\nAdmin API token (shown only this once; keep it safe):\n  ${app.initialToken}\n\n`)

@@ -56,10 +56,11 @@ export class Scope {
   }
 
   zone (zoneId: string): boolean {
-    return this.zones.has(zoneId)
+    return this.all || this.zones.has(zoneId)
   }
 
   node (nodeId: string): boolean {
+    if (this.all) return true
     const n = this.db.nodes.find(x => x.id === nodeId)
     return n !== undefined && this.zones.has(n.zoneId)
   }
@@ -79,6 +80,7 @@ export class Scope {
     return this.targets(s.spec.targets)
   }
 
+  /** The zones that exist now and lie in the scope. */
   zoneIds (): string[] {
     return [...this.zones]
   }

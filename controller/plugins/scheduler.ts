@@ -7,6 +7,7 @@ import { programmeOf } from '../scheduler/playlist.js'
 import { expandTargets, nodeZones } from '../engine/targets.js'
 import { recordBroadcast } from '../store/broadcasts.js'
 import { startRelayBroadcast } from '../sources/relay-broadcast.js'
+import { isApproved } from '../media/approval.js'
 import type { BroadcastRecord, ScheduleRecord } from '../store/schema.js'
 
 declare module 'fastify' {
@@ -70,6 +71,8 @@ export default fp(async (app: FastifyInstance, opts: { now: () => number }) => {
         }).catch(async err => { await failed(s, at, `failed: ${err instanceof Error ? err.message : String(err)}`) })
         return
       }
+      const unapproved = s.spec.playlist.map(id => store.data.media.find(m => m.id === id)).find(m => m !== undefined && !isApproved(m))
+      if (unapproved !== undefined) { await failed(s, at, `refused: "${unapproved.name}" is not approved (${unapproved.approval?.state ?? 'pending'})`); return }
       const programme = await programmeOf(library, store.data.media, s.spec.playlist, s.spec.repeat, config.frameMs)
       if ('missing' in programme) { await failed(s, at, `failed: media ${programme.missing} no longer exists`); return }
       const nodeIds = expandTargets(store.data, s.spec.targets)

@@ -7,6 +7,8 @@ import { BroadcastView } from './broadcast-view.js'
 import { RECENT_SIZE } from '../store/history.js'
 import { nodeZones, resolveTargets } from '../engine/targets.js'
 import { quietOverrideNow } from './quiet-check.js'
+import { checkTargetsInScope, playableMedia } from './scope-check.js'
+import type { Scope } from '../accounts/scope.js'
 
 const tags = ['broadcasts']
 const PlayBody = Type.Object({
@@ -27,7 +29,14 @@ const PlayBody = Type.Object({
  */
 const broadcasts: FastifyPluginAsyncTypebox = async app => {
   const { store, history, engine, library, config } = app
-  const find = async (id: string): Promise<BroadcastRecord> => {
+  /** A broadcast the caller may see: every zone and node it targets is in their area. */
+  const visible = (scope: Scope, b: BroadcastRecord): boolean => scope.targets(b.targets)
+  const find = async (scope: Scope, id: string): Promise<BroadcastRecord> => {
+    const r = await findAny(id)
+    if (!visible(scope, r)) throw apiError('BROADCAST_NOT_FOUND', { id })
+    return r
+  }
+  const findAny = async (id: string): Promise<BroadcastRecord> => {
     const live = engine.get(id)
     if (live !== undefined) return live.snapshot()
     const stored = store.data.broadcasts.find(b => b.id === id)
@@ -39,6 +48,7 @@ const broadcasts: FastifyPluginAsyncTypebox = async app => {
   }
 
   app.post('/broadcasts', {
+    preHandler: app.requirePermission('broadcast.start'),
     schema: {
       tags, security: secured, summary: 'Play a media item now to zones and/or nodes', body: PlayBody,
       response: { 201: BroadcastView, 400: ErrorResponse, 404: ErrorResponse, 422: ErrorResponse }
@@ -46,8 +56,9 @@ const broadcasts: FastifyPluginAsyncTypebox = async app => {
   }, async (req, reply) => {
     const { mediaId, priority = 100, onInterrupt = 'resume', maxWaitS = 300 } = req.body
     const targets = { zones: req.body.zones ?? [], nodes: req.body.nodes ?? [] }
-    const media = store.data.media.find(m => m.id === mediaId)
-    if (media === undefined) throw apiError('MEDIA_NOT_FOUND', { id: mediaId })
+    const scope = req.scope()
+    checkTargetsInScope(scope, targets)
+    const media = playableMedia(store.data, scope, mediaId)
     const nodeIds = resolveTargets(store.data, targets)
     // The same rule as for schedules: nothing but an emergency wakes the commune, unless someone says why.
     const quietOverride = quietOverrideNow(config, priority, req.body.quietOverride)
@@ -56,10 +67,11 @@ const broadcasts: FastifyPluginAsyncTypebox = async app => {
     const chime = req.body.chime === true ? await app.chimes.get('announce').catch(() => undefined) : undefined
     const frames = chime === undefined ? content : [...chime.frames, ...content]
     const b = await engine.start({
-      origin: { kind: 'api' }, playlist: [mediaId], targets, nodeIds, frames, channels, durationMs: media.durationMs + (chime?.durationMs ?? 0),
+      origin: { kind: 'api', by: req.principal.name }, playlist: [mediaId], targets, nodeIds, frames, channels, durationMs: media.durationMs + (chime?.durationMs ?? 0),
       priority, onInterrupt, maxWaitMs: maxWaitS * 1000, nodeZones: nodeZones(store.data, nodeIds), quietOverride
     })
     req.log.info({ broadcast: b.id, mediaId, nodes: nodeIds.length }, 'broadcast started')
+    await req.audited({ action: 'broadcast.start', target: { kind: 'broadcast', id: b.id, name: media.name }, before: null, after: { mediaId, targets, priority, quietOverride: quietOverride ?? null }, areas: scope.areasOfZones(targets.zones) })
     return await reply.status(201).send(b.snapshot())
   })
 
@@ -76,7 +88,8 @@ const broadcasts: FastifyPluginAsyncTypebox = async app => {
     }
   }, async req => {
     const { state, limit } = req.query
-    const wanted = (b: BroadcastRecord): boolean => state === undefined || b.state === state
+    const scope = req.scope()
+    const wanted = (b: BroadcastRecord): boolean => (state === undefined || b.state === state) && visible(scope, b)
     // Later sources win: the history's final copy over a stale one in the main file, the engine's over both.
     const all = new Map<string, BroadcastRecord>()
     for (const b of store.data.broadcasts) all.set(b.id, b)
@@ -91,16 +104,19 @@ const broadcasts: FastifyPluginAsyncTypebox = async app => {
 
   app.get('/broadcasts/:id', {
     schema: { tags, security: secured, summary: 'A broadcast with its per-node delivery report', params: IdParams, response: { 200: BroadcastView, 404: ErrorResponse } }
-  }, async req => await find(req.params.id))
+  }, async req => await find(req.scope(), req.params.id))
 
   app.post('/broadcasts/:id/stop', {
+    preHandler: app.requirePermission('broadcast.start'),
     schema: { tags, security: secured, summary: 'Stop a broadcast on every node', params: IdParams, response: { 200: BroadcastView, 404: ErrorResponse, 409: ErrorResponse } }
   }, async req => {
-    const record = await find(req.params.id)
+    const scope = req.scope()
+    const record = await find(scope, req.params.id)
     if (engine.get(record.id) === undefined || record.endedAt !== null) {
       throw apiError('BROADCAST_ENDED', { id: record.id, state: record.state })
     }
-    return await engine.stop(record.id, 'stopped by staff') ?? await find(record.id)
+    await req.audited({ action: 'broadcast.stop', target: { kind: 'broadcast', id: record.id, name: record.mediaId }, before: { state: record.state }, after: { state: 'stopped' }, areas: scope.areasOfZones(record.targets.zones) })
+    return await engine.stop(record.id, `stopped by ${req.principal.name}`) ?? await find(scope, record.id)
   })
 }
 

@@ -8,6 +8,8 @@ import { BroadcastView } from './broadcast-view.js'
 import { nodeZones, resolveTargets } from '../engine/targets.js'
 import { textToMedia, ttsEngineFromConfig } from './tts.js'
 import type { MediaRecord } from '../store/schema.js'
+import { checkTargetsInScope } from './scope-check.js'
+import { isApproved, newMediaFields } from '../media/approval.js'
 
 const Body = Type.Object({
   mediaId: Type.Optional(Type.String({ minLength: 1, description: 'a recorded warning' })),
@@ -39,6 +41,7 @@ const emergency: FastifyPluginAsyncTypebox = async app => {
   const ttsEngine = ttsEngineFromConfig(config)
 
   app.post('/emergency', {
+    preHandler: app.requirePermission('emergency.start'),
     schema: {
       tags: ['emergency'], security: secured, summary: 'Play an emergency warning now, everywhere or to chosen zones',
       body: Body, response: { 201: Answer, 400: ErrorResponse, 404: ErrorResponse, 503: ErrorResponse }
@@ -46,15 +49,19 @@ const emergency: FastifyPluginAsyncTypebox = async app => {
   }, async (req, reply) => {
     const { mediaId, text, chime = true } = req.body
     if ((mediaId === undefined) === (text === undefined)) throw apiError('EMERGENCY_CONTENT', {})
-    const zones = req.body.zones ?? store.data.zones.map(z => z.id)
+    const scope = req.scope()
+    // Everywhere means every zone of the caller's area; a zone outside it is not found.
+    const zones = req.body.zones ?? scope.zoneIds()
+    checkTargetsInScope(scope, { zones, nodes: [] })
     const nodeIds = resolveTargets(store.data, { zones, nodes: [] })
     const warnings: string[] = []
     let media: MediaRecord | undefined
     if (mediaId !== undefined) {
+      // Exempt from approval: a warning cannot wait for a leader to click (the audit records it).
       media = store.data.media.find(m => m.id === mediaId)
-      if (media === undefined) throw apiError('MEDIA_NOT_FOUND', { id: mediaId })
+      if (media === undefined || !scope.media(media)) throw apiError('MEDIA_NOT_FOUND', { id: mediaId })
     } else {
-      media = await textToMedia({ engine: ttsEngine, library, config }, { text: text ?? '', voice: req.body.voice, name: 'Cảnh báo khẩn cấp' })
+      media = { ...await textToMedia({ engine: ttsEngine, library, config }, { text: text ?? '', voice: req.body.voice, name: 'Cảnh báo khẩn cấp' }), ...newMediaFields(req.principal) }
     }
     const { frames, channels } = await library.frames(media, config.frameMs)
     const repeat = req.body.repeat ?? config.emergencyRepeat
@@ -71,19 +78,24 @@ const emergency: FastifyPluginAsyncTypebox = async app => {
     }
     for (let i = 0; i < repeat; i++) programme.push(...frames)
     const b = await engine.start({
-      origin: { kind: 'emergency', by: 'api-token' }, playlist: [media.id], targets: { zones, nodes: [] }, nodeIds,
+      origin: { kind: 'emergency', by: req.principal.name }, playlist: [media.id], targets: { zones, nodes: [] }, nodeIds,
       nodeZones: nodeZones(store.data, nodeIds), frames: programme, channels, durationMs,
       priority: LEVEL_PRIORITY.emergency, onInterrupt: 'resume', maxWaitMs: 3600_000,
       leadMs: config.emergencyLeadMs, volume: config.emergencyVolume
     })
     // The audit trail: who, when, what, where, in the log even if the data file is broken.
-    req.log.warn({ broadcast: b.id, by: 'api-token', ip: req.ip, userAgent: req.headers['user-agent'], media: media.id, zones, nodes: nodeIds.length }, 'EMERGENCY broadcast started')
+    req.log.warn({ broadcast: b.id, by: req.principal.name, ip: req.ip, userAgent: req.headers['user-agent'], media: media.id, zones, nodes: nodeIds.length }, 'EMERGENCY broadcast started')
     if (text !== undefined) {
       // Saved to the library after it is on air: a slow disk must not delay the warning.
       const spoken = media
       await store.update(db => { db.media.push(spoken) }).catch(() => warnings.push('the spoken warning could not be saved to the media library'))
     }
     const recorded = await store.update(() => undefined).then(() => true, () => false)
+    await req.audited({
+      action: 'emergency.start', target: { kind: 'broadcast', id: b.id, name: media.name },
+      before: null, after: { mediaId: media.id, text: text ?? null, zones, nodes: nodeIds.length, approved: isApproved(media), recorded },
+      areas: scope.areasOfZones(zones)
+    })
     if (!recorded) {
       warnings.push('the data file could not be written: this emergency is not recorded there (it is in the log)')
       req.log.error({ broadcast: b.id }, 'emergency broadcast could not be recorded in the data file')

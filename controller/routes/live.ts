@@ -12,6 +12,11 @@ import { liveVoiceFeed } from '../sources/feeds.js'
 import { LIVE_FORMATS, VoiceInput, type LiveFormat } from '../sources/voice-input.js'
 import { startFeedBroadcast } from '../sources/start.js'
 import type { Broadcast } from '../engine/broadcast.js'
+import type { FastifyRequest } from 'fastify'
+import { Scope, type Principal } from '../accounts/scope.js'
+import { can } from '../accounts/permissions.js'
+import { actionText } from '../accounts/action-text.js'
+import { checkTargetsInScope } from './scope-check.js'
 
 const Zones = Type.Array(Type.String({ minLength: 1 }), { maxItems: 500, uniqueItems: true })
 const Nodes = Type.Array(Type.String({ minLength: 1 }), { maxItems: 5000, uniqueItems: true })
@@ -70,7 +75,14 @@ const live: FastifyPluginAsyncTypebox = async app => {
     wss.close()
   })
 
-  const begin = async (p: Omit<StartMessage, 'type' | 'token'>, by: string): Promise<{ b: Broadcast, input: VoiceInput }> => {
+  const begin = async (p: Omit<StartMessage, 'type' | 'token'>, who: Principal, audited: FastifyRequest['audited'] | undefined): Promise<{ b: Broadcast, input: VoiceInput }> => {
+    if (!can(who.role, 'broadcast.start')) {
+      const text = actionText('broadcast.start')
+      throw apiError('FORBIDDEN', { role: who.role, action: text.en, actionVi: text.vi })
+    }
+    const scope = new Scope(store.data, who)
+    checkTargetsInScope(scope, { zones: p.zones ?? [], nodes: p.nodes ?? [] })
+    const by = who.name
     const format = (p.format ?? 'auto') as LiveFormat
     if (!(LIVE_FORMATS as readonly string[]).includes(format)) throw apiError('LIVE_FORMAT', { format, formats: LIVE_FORMATS.join(', ') })
     const priority = p.priority ?? LIVE_PRIORITY
@@ -87,6 +99,9 @@ const live: FastifyPluginAsyncTypebox = async app => {
         priority, onInterrupt: p.onInterrupt ?? 'resume', maxWaitMs: config.liveMaxS * 1000, durationMs: config.liveMaxS * 1000, quietOverride
       })
       app.log.info({ broadcast: b.id, by, format, nodes: b.req.nodeIds.length }, 'live broadcast started')
+      const entry = { action: 'live.start', target: { kind: 'broadcast', id: b.id, name: 'live' }, before: null, after: { format, targets: b.req.targets, priority }, areas: scope.areasOfZones(b.req.targets.zones) }
+      if (audited !== undefined) await audited(entry)
+      else await app.audit.record({ ...entry, actor: { kind: who.kind, id: who.id, name: who.name, role: who.role } }).catch(err => app.log.error({ err }, 'audit: could not record a live start'))
       return { b, input }
     } catch (err) {
       feed.abort('could not start')
@@ -95,18 +110,23 @@ const live: FastifyPluginAsyncTypebox = async app => {
   }
 
   app.upgrades.add(`${app.prefix}/live`, (req, socket, head) => {
-    // A header token is checked before the upgrade; browsers, which cannot set one, send it in the start message.
-    let by: string | undefined
-    if (req.headers.authorization !== undefined) {
-      try { app.checkBearer(req.headers.authorization); by = 'api-token' } catch {
-        socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n', () => socket.destroy())
-        return
+    // A header token or the panel's session cookie is checked before the upgrade; a client that can send
+    // neither (a browser with an API token) sends the token in its start message. A cookie comes with any
+    // request the browser makes, so with one the page must be our own (Origin), as for CSRF.
+    let who: Principal | undefined
+    const refuse = (status: string): void => { socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy()) }
+    if (req.headers.authorization !== undefined || req.headers.cookie !== undefined) {
+      try { who = app.principalOf(req.headers) } catch {
+        if (req.headers.authorization !== undefined) { refuse('401 Unauthorized'); return }
+      }
+      if (who !== undefined && req.headers.authorization === undefined) {
+        if (originHost(req.headers.origin) !== req.headers.host) { refuse('403 Forbidden'); return }
       }
     }
-    wss.handleUpgrade(req, socket, head, ws => { serve(ws, req, by) })
+    wss.handleUpgrade(req, socket, head, ws => { serve(ws, req, who) })
   })
 
-  const serve = (ws: WebSocket, req: IncomingMessage, headerBy: string | undefined): void => {
+  const serve = (ws: WebSocket, req: IncomingMessage, known: Principal | undefined): void => {
     let session: { b: Broadcast, input: VoiceInput } | undefined
     let starting = false
     // The client may leave, or say stop, before its broadcast is on: that is acted on once it is.
@@ -143,10 +163,9 @@ const live: FastifyPluginAsyncTypebox = async app => {
       clearTimeout(timer)
       starting = true
       void (async () => {
-        let by = headerBy
-        if (by === undefined) { app.checkBearer(msg.token === undefined ? undefined : `Bearer ${msg.token}`); by = 'api-token' }
+        const who = known ?? app.principalOf({ authorization: msg.token === undefined ? undefined : `Bearer ${msg.token}` })
         const { type: _t, token: _k, ...params } = msg
-        session = await begin(params, by)
+        session = await begin(params, who, undefined)
         const { b, input } = session
         for (const chunk of early.splice(0)) input.write(chunk)
         if (gone || stopAsked) input.finish()
@@ -181,7 +200,7 @@ const live: FastifyPluginAsyncTypebox = async app => {
       const { b, input } = await begin({
         zones: list(q.zones), nodes: list(q.nodes), format: q.format, channels: q.channels === 2 ? 2 : 1, priority: q.priority,
         onInterrupt: q.onInterrupt, ...(q.quietReason !== undefined ? { quietOverride: { reason: q.quietReason } } : {})
-      }, 'api-token')
+      }, req.principal, req.audited.bind(req))
       body.on('data', (chunk: Buffer) => input.write(chunk))
       // Also when the body ended, failed or was cut while the broadcast was starting.
       finished(body, () => input.finish())
@@ -192,6 +211,10 @@ const live: FastifyPluginAsyncTypebox = async app => {
       return record
     })
   })
+}
+
+function originHost (origin: string | undefined): string | undefined {
+  try { return origin === undefined ? undefined : new URL(origin).host } catch { return undefined }
 }
 
 function toBytes (data: RawData): Uint8Array {

@@ -3,7 +3,10 @@ import Type from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { apiError } from '../errors.js'
 import { ErrorResponse, IdParams, newId, secured } from './common.js'
-import { TtsInfo, type MediaRecord } from '../store/schema.js'
+import { MediaRecord as MediaSchema, TtsInfo, type MediaRecord } from '../store/schema.js'
+import type { FastifyRequest } from 'fastify'
+import type { Scope } from '../accounts/scope.js'
+import { newMediaFields } from '../media/approval.js'
 
 const tags = ['media']
 const Media = Type.Object({
@@ -19,23 +22,48 @@ const Media = Type.Object({
     channels: Type.Integer(), durationMs: Type.Integer()
   }),
   tts: Type.Optional(TtsInfo),
+  approval: MediaSchema.properties.approval,
+  createdBy: Type.Optional(Type.String()),
+  areaId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   createdAt: Type.String()
 })
+const Decision = Type.Object({ note: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false })
 
-/** Media library: upload (probed, loudness-normalised, encoded to Opus), list, fetch, delete. */
+/** An audit entry about a media item, filed under its area. */
+export async function auditMedia (req: FastifyRequest, action: string, before: MediaRecord | null, after: MediaRecord | null): Promise<void> {
+  const m = (after ?? before) as MediaRecord
+  await req.audited({ action, target: { kind: 'media', id: m.id, name: m.name }, before, after, areas: m.areaId === null || m.areaId === undefined ? [] : [m.areaId] })
+}
+
+/**
+ * Media library: upload (probed, loudness-normalised, encoded to Opus), list, fetch, approve, delete. What an
+ * operator uploads waits for an approver (see media/approval.ts); an item is seen in its area, below it and
+ * above it.
+ */
 const media: FastifyPluginAsyncTypebox = async app => {
   const { store, engine, library } = app
-  const find = (id: string): MediaRecord => {
+  const write = { preHandler: app.requirePermission('media.write') }
+  const approve = { preHandler: app.requirePermission('media.approve') }
+  const find = (scope: Scope, id: string): MediaRecord => {
     const m = store.data.media.find(m => m.id === id)
-    if (m === undefined) throw apiError('MEDIA_NOT_FOUND', { id })
+    if (m === undefined || !scope.media(m)) throw apiError('MEDIA_NOT_FOUND', { id })
     return m
   }
 
   app.get('/media', {
-    schema: { tags, security: secured, summary: 'List media', response: { 200: Type.Object({ items: Type.Array(Media) }) } }
-  }, async () => ({ items: store.data.media }))
+    schema: {
+      tags, security: secured, summary: 'List the media of your area',
+      querystring: Type.Object({ approval: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('approved'), Type.Literal('rejected')])) }),
+      response: { 200: Type.Object({ items: Type.Array(Media) }) }
+    }
+  }, async req => {
+    const scope = req.scope()
+    const wanted = req.query.approval
+    return { items: store.data.media.filter(m => scope.media(m) && (wanted === undefined || (m.approval?.state ?? 'approved') === wanted)) }
+  })
 
   app.post('/media', {
+    ...write,
     schema: {
       tags, security: secured, consumes: ['multipart/form-data'],
       summary: 'Upload an audio file (multipart field "file"); it is checked, normalised to -16 LUFS and encoded to Opus',
@@ -45,7 +73,7 @@ const media: FastifyPluginAsyncTypebox = async app => {
     if (!req.isMultipart()) throw apiError('MEDIA_FILE_MISSING')
     const file = await req.file()
     if (file === undefined || file.fieldname !== 'file') throw apiError('MEDIA_FILE_MISSING')
-    const record = await library.ingest(newId('m'), file.filename, file.file)
+    const record: MediaRecord = { ...await library.ingest(newId('m'), file.filename, file.file), ...newMediaFields(req.principal) }
     try {
       await store.update(db => { db.media.push(record) })
     } catch (err) {
@@ -53,30 +81,50 @@ const media: FastifyPluginAsyncTypebox = async app => {
       throw err
     }
     req.log.info({ mediaId: record.id, durationMs: record.durationMs }, 'media stored')
+    await auditMedia(req, 'media.create', null, record)
     return await reply.status(201).send(record)
   })
 
   app.get('/media/:id', {
     schema: { tags, security: secured, summary: 'Get one media item', params: IdParams, response: { 200: Media, 404: ErrorResponse } }
-  }, async req => find(req.params.id))
+  }, async req => find(req.scope(), req.params.id))
 
   app.get('/media/:id/audio', {
     schema: { tags, security: secured, summary: 'Download the encoded audio (Ogg Opus)', params: IdParams }
   }, async (req, reply) => {
-    const m = find(req.params.id)
+    const m = find(req.scope(), req.params.id)
     return await reply.type('audio/ogg').header('content-length', m.sizeBytes).send(createReadStream(library.filePath(m)))
   })
 
+  for (const [verb, state] of [['approve', 'approved'], ['reject', 'rejected']] as const) {
+    app.post(`/media/:id/${verb}`, {
+      ...approve,
+      schema: { tags, security: secured, summary: verb === 'approve' ? 'Approve an item so it may be played and scheduled' : 'Reject an item (with a note saying why)', params: IdParams, body: Decision, response: { 200: Media, 404: ErrorResponse } }
+    }, async req => {
+      const before = find(req.scope(), req.params.id)
+      const after = await store.update(db => {
+        const m = db.media.find(x => x.id === before.id)
+        if (m === undefined) throw apiError('MEDIA_NOT_FOUND', { id: before.id })
+        m.approval = { state, by: req.principal.name, at: new Date().toISOString(), ...(req.body.note !== undefined ? { note: req.body.note } : {}) }
+        return { ...m }
+      })
+      await auditMedia(req, `media.${verb}`, before, after)
+      return after
+    })
+  }
+
   app.delete('/media/:id', {
+    ...write,
     schema: { tags, security: secured, summary: 'Delete media (refused while it is playing)', params: IdParams, response: { 204: Type.Null(), 404: ErrorResponse, 409: ErrorResponse } }
   }, async (req, reply) => {
-    const m = find(req.params.id)
+    const m = find(req.scope(), req.params.id)
     const playing = engine.broadcastUsingMedia(m.id)
     if (playing !== undefined) throw apiError('MEDIA_IN_USE', { id: m.id, session: playing.id })
     const schedule = store.data.schedules.find(s => s.spec.playlist.includes(m.id))
     if (schedule !== undefined) throw apiError('MEDIA_USED_BY_SCHEDULE', { id: m.id, name: schedule.spec.name })
     await store.update(db => { db.media = db.media.filter(x => x.id !== m.id) })
     await library.remove(m)
+    await auditMedia(req, 'media.delete', m, null)
     return await reply.status(204).send(null)
   })
 }

@@ -4,6 +4,7 @@ import { ErrorResponse, secured } from './common.js'
 import { BroadcastView } from './broadcast-view.js'
 import { quietOverrideNow } from './quiet-check.js'
 import { startRelayBroadcast } from '../sources/relay-broadcast.js'
+import { checkTargetsInScope } from './scope-check.js'
 
 export const RELAY_MAX_S = 6 * 3600
 
@@ -22,6 +23,7 @@ const Body = Type.Object({
 /** Relay an external stream now, for a duration; schedules relay with `relay` in their spec. */
 const relay: FastifyPluginAsyncTypebox = async app => {
   app.post('/relay', {
+    preHandler: app.requirePermission('broadcast.start'),
     schema: {
       tags: ['broadcasts'], security: secured, summary: 'Relay an external radio stream now, for a duration',
       body: Body, response: { 201: BroadcastView, 400: ErrorResponse, 404: ErrorResponse, 422: ErrorResponse }
@@ -29,11 +31,15 @@ const relay: FastifyPluginAsyncTypebox = async app => {
   }, async (req, reply) => {
     const { priority = 100 } = req.body
     const quietOverride = quietOverrideNow(app.config, priority, req.body.quietOverride)
+    const scope = req.scope()
+    const targets = { zones: req.body.zones ?? [], nodes: req.body.nodes ?? [] }
+    checkTargetsInScope(scope, targets)
     const b = await startRelayBroadcast(app, {
-      url: req.body.url, durationMs: req.body.durationS * 1000, priority, origin: { kind: 'api', by: 'api-token' },
-      targets: { zones: req.body.zones ?? [], nodes: req.body.nodes ?? [] }, onInterrupt: req.body.onInterrupt ?? 'resume',
+      url: req.body.url, durationMs: req.body.durationS * 1000, priority, origin: { kind: 'api', by: req.principal.name },
+      targets, onInterrupt: req.body.onInterrupt ?? 'resume',
       maxWaitMs: (req.body.maxWaitS ?? 300) * 1000, quietOverride, volume: req.body.volume
     })
+    await req.audited({ action: 'relay.start', target: { kind: 'broadcast', id: b.id, name: 'relay' }, before: null, after: { url: b.req.source?.url, durationS: req.body.durationS, targets, priority }, areas: scope.areasOfZones(targets.zones) })
     return await reply.status(201).send(b.snapshot())
   })
 }

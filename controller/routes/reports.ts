@@ -9,6 +9,7 @@ import { nodesCsv } from '../reports/csv.js'
 import { reportTime } from '../store/history.js'
 import type { HistoryStore } from '../store/history.js'
 import type { Store } from '../store/store.js'
+import type { Scope } from '../accounts/scope.js'
 
 const ReportQuery = Type.Object({
   from: Type.String({ pattern: DATE_PATTERN, description: 'first day, YYYY-MM-DD, local to timeZone' }),
@@ -22,16 +23,17 @@ const ReportQuery = Type.Object({
  * history files of those months, read line by line, plus ended records an append could not yet move out of
  * the main file (each counted once).
  */
-async function summarise (store: Store, history: HistoryStore, range: ReportRange): Promise<Report> {
+async function summarise (store: Store, history: HistoryStore, range: ReportRange, scope: Scope): Promise<Report> {
   const builder = new ReportBuilder(store.data)
   const pending = new Map(store.data.broadcasts.filter(b => b.endedAt !== null).map(b => [b.id, b]))
+  // A user's report sums the broadcasts of their own area only, totals included.
   const { malformed } = await history.scan(range.fromMs, range.toMs, r => {
     pending.delete(r.id)
-    builder.add(r, reportTime(r))
+    if (scope.targets(r.targets)) builder.add(r, reportTime(r))
   })
   for (const r of pending.values()) {
     const t = reportTime(r)
-    if (t >= range.fromMs && t < range.toMs) builder.add(r, t)
+    if (t >= range.fromMs && t < range.toMs && scope.targets(r.targets)) builder.add(r, t)
   }
   return builder.result(range, malformed)
 }
@@ -54,7 +56,7 @@ const reports: FastifyPluginAsyncTypebox = async app => {
   }, async (req, reply) => {
     const { from, to, format } = req.query
     const timeZone = req.query.timeZone ?? app.config.timeZone
-    const report = await summarise(store, history, reportRange(from, to, timeZone))
+    const report = await summarise(store, history, reportRange(from, to, timeZone), req.scope())
     if (format === 'json') return await reply.type('application/json').send(report)
     return await reply
       .type('text/csv; charset=utf-8')

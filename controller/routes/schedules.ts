@@ -5,6 +5,9 @@ import { apiError } from '../errors.js'
 import { ErrorResponse, IdParams, newId, secured } from './common.js'
 import { ScheduleRecord, type ScheduleRecord as Stored } from '../store/schema.js'
 import { checkReferences, review } from '../scheduler/checks.js'
+import type { FastifyRequest } from 'fastify'
+import type { Scope } from '../accounts/scope.js'
+import { checkTargetsInScope, playableMedia } from './scope-check.js'
 
 const tags = ['schedules']
 const Fire = Type.Object({ at: Type.String(), local: Type.String() })
@@ -32,16 +35,24 @@ const schedules: FastifyPluginAsyncTypebox = async app => {
   const { store, scheduler, config } = app
   const quiet = { start: config.quietStart, end: config.quietEnd }
   const now = (): Date => new Date()
-  const find = (id: string): Stored => {
+  const write = { preHandler: app.requirePermission('schedule.write') }
+  const find = (scope: Scope, id: string): Stored => {
     const s = store.data.schedules.find(x => x.id === id)
-    if (s === undefined) throw apiError('SCHEDULE_NOT_FOUND', { id })
+    if (s === undefined || !scope.schedule(s)) throw apiError('SCHEDULE_NOT_FOUND', { id })
     return s
+  }
+  const audit = async (req: FastifyRequest, action: string, before: Stored | null, after: Stored | null): Promise<void> => {
+    const x = (after ?? before) as Stored
+    await req.audited({ action, target: { kind: 'schedule', id: x.id, name: x.spec.name }, before, after, areas: req.scope().areasOfZones(x.spec.targets.zones) })
   }
 
   /** Validates a body for saving; returns the full spec, its review, and the override to record. */
-  function prepare (body: ScheduleSpecInput, self?: string): { spec: ReturnType<typeof withDefaults>, r: ReturnType<typeof review>, override: Stored['quietOverride'] } {
+  function prepare (scope: Scope, body: ScheduleSpecInput, self?: string): { spec: ReturnType<typeof withDefaults>, r: ReturnType<typeof review>, override: Stored['quietOverride'] } {
     const spec = withDefaults(body)
+    checkTargetsInScope(scope, spec.targets)
     checkReferences(store.data, spec, now())
+    // Only approved content of the caller's area is put on the programme.
+    for (const id of spec.playlist) playableMedia(store.data, scope, id)
     const r = review(store.data, spec, self, quiet, now(), 10, config.timeZone)
     if (r.quiet !== null && spec.quietOverride === undefined) {
       throw apiError('QUIET_HOURS', { detail: r.quiet.message, quiet: `${quiet.start}-${quiet.end}`, local: r.quiet.local })
@@ -53,18 +64,23 @@ const schedules: FastifyPluginAsyncTypebox = async app => {
   }
 
   app.get('/schedules', {
-    schema: { tags, security: secured, summary: 'List schedules', response: { 200: Type.Object({ items: Type.Array(ScheduleRecord) }) } }
-  }, async () => ({ items: store.data.schedules }))
+    schema: { tags, security: secured, summary: 'List the schedules of your area', response: { 200: Type.Object({ items: Type.Array(ScheduleRecord) }) } }
+  }, async req => {
+    const scope = req.scope()
+    return { items: store.data.schedules.filter(s => scope.schedule(s)) }
+  })
 
   app.post('/schedules', {
+    ...write,
     schema: { tags, security: secured, summary: 'Create a schedule', body: ScheduleSpec, response: { 201: Saved, ...errors } }
   }, async (req, reply) => {
-    const { spec, r, override } = prepare(req.body)
+    const { spec, r, override } = prepare(req.scope(), req.body)
     const t = now().toISOString()
     const record: Stored = { id: newId('s'), spec, createdAt: t, updatedAt: t, lastFiredAt: null, quietOverride: override }
     await store.update(db => { db.schedules.push(record) })
     if (override !== null) req.log.warn({ schedule: record.id, reason: override.reason }, 'schedule saved with a quiet-hours override')
     scheduler.wake()
+    await audit(req, 'schedule.create', null, record)
     return await reply.status(201).send({ schedule: record, ...r })
   })
 
@@ -76,6 +92,7 @@ const schedules: FastifyPluginAsyncTypebox = async app => {
     }
   }, async req => {
     const spec = withDefaults(req.body)
+    checkTargetsInScope(req.scope(), spec.targets)
     checkReferences(store.data, spec)
     return review(store.data, spec, req.query.id, quiet, now(), req.query.count, config.timeZone)
   })
@@ -83,15 +100,16 @@ const schedules: FastifyPluginAsyncTypebox = async app => {
   app.get('/schedules/:id', {
     schema: { tags, security: secured, summary: 'A schedule with its next fire times', params: IdParams, querystring: Count, response: { 200: Saved, 404: ErrorResponse } }
   }, async req => {
-    const s = find(req.params.id)
+    const s = find(req.scope(), req.params.id)
     return { schedule: s, ...review(store.data, s.spec, s.id, quiet, now(), req.query.count, config.timeZone) }
   })
 
   app.put('/schedules/:id', {
+    ...write,
     schema: { tags, security: secured, summary: 'Replace a schedule', params: IdParams, body: ScheduleSpec, response: { 200: Saved, ...errors } }
   }, async req => {
-    find(req.params.id)
-    const { spec, r, override } = prepare(req.body, req.params.id)
+    const before = find(req.scope(), req.params.id)
+    const { spec, r, override } = prepare(req.scope(), req.body, req.params.id)
     const t = now().toISOString()
     const saved = await store.update(db => {
       const s = db.schedules.find(x => x.id === req.params.id)
@@ -101,17 +119,19 @@ const schedules: FastifyPluginAsyncTypebox = async app => {
       s.quietOverride = override
       // An edit never makes earlier occurrences due: they belong to the old version of the schedule.
       if (s.lastFiredAt === null || s.lastFiredAt < t) s.lastFiredAt = t
-      return s
+      return structuredClone(s)
     })
     scheduler.wake()
+    await audit(req, 'schedule.update', before, saved)
     return { schedule: saved, ...r }
   })
 
   for (const [action, enabled] of [['enable', true], ['disable', false]] as const) {
     app.post(`/schedules/:id/${action}`, {
+      ...write,
       schema: { tags, security: secured, summary: `${enabled ? 'Enable' : 'Disable'} a schedule (enabling shows its conflicts again)`, params: IdParams, response: { 200: Saved, 404: ErrorResponse } }
     }, async req => {
-      find(req.params.id)
+      const before = find(req.scope(), req.params.id)
       const t = now().toISOString()
       const saved = await store.update(db => {
         const s = db.schedules.find(x => x.id === req.params.id)
@@ -120,19 +140,22 @@ const schedules: FastifyPluginAsyncTypebox = async app => {
         if (enabled && !s.spec.enabled && (s.lastFiredAt === null || s.lastFiredAt < t)) s.lastFiredAt = t
         s.spec = { ...s.spec, enabled }
         s.updatedAt = t
-        return s
+        return structuredClone(s)
       })
       scheduler.wake()
+      await audit(req, `schedule.${action}`, before, saved)
       return { schedule: saved, ...review(store.data, saved.spec, saved.id, quiet, now(), 10, config.timeZone) }
     })
   }
 
   app.delete('/schedules/:id', {
+    ...write,
     schema: { tags, security: secured, summary: 'Delete a schedule (broadcasts it started play on)', params: IdParams, response: { 204: Type.Null(), 404: ErrorResponse } }
   }, async (req, reply) => {
-    find(req.params.id)
+    const before = find(req.scope(), req.params.id)
     await store.update(db => { db.schedules = db.schedules.filter(s => s.id !== req.params.id) })
     scheduler.wake()
+    await audit(req, 'schedule.delete', before, null)
     return await reply.status(204).send(null)
   })
 }

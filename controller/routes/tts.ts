@@ -1,6 +1,8 @@
 import { rm } from 'node:fs/promises'
 import path from 'node:path'
 import Type from 'typebox'
+import { newMediaFields } from '../media/approval.js'
+import { auditMedia } from './media.js'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { EspeakEngine, TtsError, createTtsEngine, nameFromText, prepareText, type TtsEngine } from '../../audio/tts/index.js'
 import { ApiError, apiError } from '../errors.js'
@@ -94,13 +96,14 @@ const tts: FastifyPluginAsyncTypebox = async app => {
   }
 
   app.post('/media/tts', {
+    preHandler: app.requirePermission('media.write'),
     schema: {
       tags, security: secured, body: TtsBody,
       summary: 'Read a text out (text-to-speech) into a media item, normalised and encoded like an upload',
       response: { 201: TtsMedia, 400: ErrorResponse, 413: ErrorResponse, 502: ErrorResponse, 503: ErrorResponse, 504: ErrorResponse }
     }
   }, async (req, reply) => {
-    const record = await textToMedia({ engine, library, config }, req.body, closing.signal)
+    const record: MediaRecord = { ...await textToMedia({ engine, library, config }, req.body, closing.signal), ...newMediaFields(req.principal) }
     try {
       await store.update(db => { db.media.push(record) })
     } catch (err) {
@@ -108,6 +111,7 @@ const tts: FastifyPluginAsyncTypebox = async app => {
       throw err
     }
     req.log.info({ mediaId: record.id, durationMs: record.durationMs, engine: engine.name, chars: record.tts?.text.length }, 'text-to-speech media stored')
+    await auditMedia(req, 'media.create', null, record)
     return await reply.status(201).send(record)
   })
 }

@@ -176,7 +176,7 @@ describe('radio relay', () => {
 
   it('relays from a schedule, and refuses an address that is not http(s)', async () => {
     const bad = await c.api('POST', '/api/v1/relay', { url: 'file:///etc/passwd', durationS: 5, zones: fleet.zones })
-    expect(bad.statusCode).toBe(400)
+    expect(bad.statusCode, bad.body).toBe(400)
     expect(bad.json()).toMatchObject({ code: 'RELAY_URL_INVALID' })
     const station = await radio(mp3)
     try {
