@@ -24,6 +24,9 @@ import auth from './routes/auth.js'
 import users from './routes/users.js'
 import areas from './routes/areas.js'
 import audit from './routes/audit.js'
+import events from './routes/events.js'
+import dashboard from './routes/dashboard.js'
+import panel from './panel/plugin.js'
 import schedulerPlugin from './plugins/scheduler.js'
 import { UpgradeRouter } from './http/upgrades.js'
 
@@ -85,6 +88,9 @@ export async function buildApp (opts: AppOptions): Promise<FastifyInstance> {
     await api.register(users)
     await api.register(areas)
     await api.register(audit)
+    await api.register(events)
+    await api.register(dashboard)
   }, { prefix: '/api/v1' })
+  await app.register(panel)
   return app
 }

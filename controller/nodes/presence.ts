@@ -5,6 +5,8 @@ export interface NodeLive {
   connected: boolean
   online: boolean
   lastSeen: number | null
+  /** When it went offline (ms), for the dashboard's alerts; null while online or never seen. */
+  offlineSince: number | null
   volume: number | null
   playing: string | null
   bufferMs: number | null
@@ -15,7 +17,7 @@ export interface NodeLive {
 }
 
 const unknown = (): NodeLive => ({
-  connected: false, online: false, lastSeen: null, volume: null, playing: null, bufferMs: null,
+  connected: false, online: false, lastSeen: null, offlineSince: null, volume: null, playing: null, bufferMs: null,
   protocol: null, vendor: null, model: null, firmware: null
 })
 
@@ -25,6 +27,7 @@ const unknown = (): NodeLive => ({
  */
 export class Presence {
   private nodes = new Map<string, NodeLive>()
+  private readonly listeners = new Set<(nodeId: string, live: NodeLive) => void>()
 
   constructor (private readonly now: () => number = Date.now) {}
 
@@ -65,7 +68,20 @@ export class Presence {
     this.nodes.delete(nodeId)
   }
 
+  /** Called when a node goes online or offline, or starts or stops playing (the panel's live status). */
+  onChange (listener: (nodeId: string, live: NodeLive) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
   private patch (nodeId: string, change: Partial<NodeLive>): void {
-    this.nodes.set(nodeId, { ...this.get(nodeId), ...change })
+    const before = this.get(nodeId)
+    const after = { ...before, ...change }
+    if (before.online && !after.online) after.offlineSince = this.now()
+    if (after.online) after.offlineSince = null
+    this.nodes.set(nodeId, after)
+    if (before.online !== after.online || before.playing !== after.playing) {
+      for (const l of [...this.listeners]) l(nodeId, after)
+    }
   }
 }

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events'
 import fp from 'fastify-plugin'
 import { isQuiet } from '../../schedules/index.js'
 import type { FastifyInstance } from 'fastify'
@@ -20,6 +21,8 @@ declare module 'fastify' {
     sources: Set<Promise<void>>
     /** The controller clock (ms), injected in tests; live feeds stamp frames with it. */
     now: () => number
+    /** What the panel's live status shows: 'node' (id, NodeLive) and 'broadcast' (record) changes. */
+    changes: EventEmitter
   }
 }
 
@@ -48,6 +51,10 @@ export default fp(async (app: FastifyInstance, opts: { now: () => number }) => {
   })
   app.upgrades.add(MQTT_WS_PATH, broker.webSocketUpgrade)
   const presence = new Presence(opts.now)
+  const changes = new EventEmitter()
+  // Every open panel listens; more than the default 10 listeners is normal, not a leak.
+  changes.setMaxListeners(0)
+  presence.onChange((id, live) => changes.emit('node', id, live))
   const commands = new CommandBus(broker.link)
   engine = new Engine({
     link: broker.link,
@@ -59,7 +66,10 @@ export default fp(async (app: FastifyInstance, opts: { now: () => number }) => {
     reportGraceMs: config.reportGraceMs,
     isOnline: nodeId => presence.get(nodeId).online,
     isQuietNow: () => isQuiet(new Date(opts.now()), config.timeZone, { start: config.quietStart, end: config.quietEnd }),
-    onChange: async record => { await recordBroadcast({ store, history, log }, record) }
+    onChange: async record => {
+      changes.emit('broadcast', record)
+      await recordBroadcast({ store, history, log }, record)
+    }
   })
   broker.link.onClient((event, nodeId) => {
     if (event === 'connected') presence.connected(nodeId)
@@ -84,6 +94,7 @@ export default fp(async (app: FastifyInstance, opts: { now: () => number }) => {
   const sources = new Set<Promise<void>>()
   app.decorate('sources', sources)
   app.decorate('now', opts.now)
+  app.decorate('changes', changes)
   // Before the HTTP server closes (which waits for open requests): end every broadcast, so a live voice
   // streamed as a POST gets its answer and its encoder exits, instead of holding the close for ever.
   app.addHook('preClose', async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import Type from 'typebox'
+import Type, { type Static } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { apiError } from '../errors.js'
 import { ErrorResponse } from './common.js'
@@ -15,6 +15,8 @@ const Username = Type.String({ minLength: 3, maxLength: 64, pattern: '^[A-Za-z0-
 const Password = Type.String({ minLength: 1, maxLength: 1024 })
 const Me = Type.Object({
   user: UserView,
+  /** What the panel needs to know of the controller's settings. */
+  settings: Type.Optional(Type.Object({ mapTilesUrl: Type.String(), timeZone: Type.String(), quietStart: Type.String(), quietEnd: Type.String() })),
   /** Send it back as `x-csrf-token` on every POST, PUT, PATCH and DELETE made with the session cookie. */
   csrf: Type.String(),
   permissions: Type.Array(Type.String())
@@ -32,10 +34,11 @@ export function weakPassword (password: string, username: string): void {
 const auth: FastifyPluginAsyncTypebox = async app => {
   const { store, sessions, loginLimiter } = app
   const permissionsOf = (user: UserRecord): string[] => (Object.keys(PERMISSIONS) as Permission[]).filter(p => can(user.role, p))
-  const signIn = async (user: UserRecord, req: Parameters<typeof app.sessionCookie>[1], reply: Parameters<typeof app.sessionCookie>[0]): Promise<{ user: UserView, csrf: string, permissions: string[] }> => {
+  const settings = { mapTilesUrl: app.config.mapTilesUrl, timeZone: app.config.timeZone, quietStart: app.config.quietStart, quietEnd: app.config.quietEnd }
+  const signIn = async (user: UserRecord, req: Parameters<typeof app.sessionCookie>[1], reply: Parameters<typeof app.sessionCookie>[0]): Promise<Static<typeof Me>> => {
     const session = sessions.create(user.id)
     app.sessionCookie(reply, req, session.id)
-    return { user: userView(user), csrf: session.csrf, permissions: permissionsOf(user) }
+    return { user: userView(user), csrf: session.csrf, permissions: permissionsOf(user), settings }
   }
 
   app.get('/auth/status', {
@@ -129,9 +132,9 @@ const auth: FastifyPluginAsyncTypebox = async app => {
       // The integration token has no user record: describe it as the admin it acts as.
       const now = new Date(0).toISOString()
       const token: UserRecord = { id: 'api-token', username: 'api-token', displayName: 'API token', role: 'admin', areaId: null, passwordHash: '', disabled: false, createdAt: now, updatedAt: now, lastLoginAt: null }
-      return { user: userView(token), csrf: '', permissions: permissionsOf(token) }
+      return { user: userView(token), csrf: '', permissions: permissionsOf(token), settings }
     }
-    return { user: userView(user), csrf: req.session.csrf, permissions: permissionsOf(user) }
+    return { user: userView(user), csrf: req.session.csrf, permissions: permissionsOf(user), settings }
   })
 
   app.post('/auth/password', {
