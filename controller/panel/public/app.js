@@ -55,6 +55,7 @@ async function show () {
   if (me === null && !PUBLIC.has(route.name)) { location.hash = '#/login'; return }
   renderChrome()
   $('nav').classList.remove('open')
+  $('toast').hidden = true
   const main = clear($('main'))
   main.append(h('p', { class: 'muted' }, translate(COMMON, 'loading')))
   let mod
