@@ -24,9 +24,9 @@ const MAX_BACKOFF_MS = 5000
 /** Only http(s) streams: no file:, no other protocol ffmpeg knows. Throws RELAY_URL_INVALID. */
 export function checkRelayUrl (url: string): URL {
   let u: URL
-  try { u = new URL(url) } catch { throw apiError('RELAY_URL_INVALID', { url: JSON.stringify(url.slice(0, 200)), detail: 'it is not a URL' }) }
+  try { u = new URL(url) } catch { throw apiError('RELAY_URL_INVALID', { url: JSON.stringify(url.slice(0, 200)), detail: 'it is not a URL', detailVi: 'đây không phải là một địa chỉ URL' }) }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-    throw apiError('RELAY_URL_INVALID', { url: redactUrl(url), detail: 'only http:// and https:// streams can be relayed' })
+    throw apiError('RELAY_URL_INVALID', { url: redactUrl(url), detail: 'only http:// and https:// streams can be relayed', detailVi: 'chỉ tiếp sóng được luồng http:// và https://' })
   }
   return u
 }
@@ -53,10 +53,10 @@ export async function checkRelayTarget (url: string, allowHosts: readonly string
   if (allowHosts.includes(host.toLowerCase())) return
   const addresses = isIP(host) !== 0
     ? [{ address: host, family: isIP(host) }]
-    : await lookup(host, { all: true }).catch(() => { throw apiError('RELAY_URL_INVALID', { url: redactUrl(url), detail: `the host ${host} cannot be found` }) })
+    : await lookup(host, { all: true }).catch(() => { throw apiError('RELAY_URL_INVALID', { url: redactUrl(url), detail: `the host ${host} cannot be found`, detailVi: `không tìm thấy máy chủ ${host}` }) })
   for (const a of addresses) {
     if (FORBIDDEN.check(a.address, a.family === 6 ? 'ipv6' : 'ipv4')) {
-      throw apiError('RELAY_URL_INVALID', { url: redactUrl(url), detail: `${host} is this machine or a link-local address; allow it by name in LOA_RELAY_ALLOW_HOSTS if it is a real station` })
+      throw apiError('RELAY_URL_INVALID', { url: redactUrl(url), detail: `${host} is this machine or a link-local address; allow it by name in LOA_RELAY_ALLOW_HOSTS if it is a real station`, detailVi: `${host} là chính máy này hoặc địa chỉ nội bộ; nếu đúng là đài phát, hãy cho phép tên này trong LOA_RELAY_ALLOW_HOSTS` })
     }
   }
 }

@@ -85,7 +85,7 @@ describe('the panel in a browser, at 360 px, in Vietnamese', () => {
     await expect.poll(async () => await page.locator('h1').textContent()).toBe('Tổng quan')
     await expect.poll(async () => await page.locator('[data-stat="online"] strong').textContent()).toBe('3')
     // Nothing wider than the phone.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360)
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360)
     await shot(page, '02-tong-quan')
     expect(errors).toEqual([])
     await context.close()
@@ -95,13 +95,13 @@ describe('the panel in a browser, at 360 px, in Vietnamese', () => {
     const { page, errors, close } = await operator()
     const row = page.locator(`[data-node="${ids.nodeA3 ?? ''}"]`)
     await expect.poll(async () => await row.getAttribute('data-online')).toBe('true')
-    const marker = await page.evaluate(() => { (window as unknown as { marker: number }).marker = 42; return 42 })
+    const marker = await page.evaluate('window.marker = 42')
     await sims[2]?.stop()
     await expect.poll(async () => await row.getAttribute('data-online'), { timeout: 10_000 }).toBe('false')
     await expect.poll(async () => await row.textContent()).toContain('Mất kết nối')
     await expect.poll(async () => await page.locator('[data-stat="offline"] strong').textContent()).toBe('1')
     // The same page, not a reload.
-    expect(await page.evaluate(() => (window as unknown as { marker: number }).marker)).toBe(marker)
+    expect(await page.evaluate('window.marker')).toBe(marker)
     await shot(page, '03-loa-mat-ket-noi')
     await sims[2]?.start()
     await expect.poll(async () => await row.getAttribute('data-online'), { timeout: 10_000 }).toBe('true')
@@ -112,9 +112,11 @@ describe('the panel in a browser, at 360 px, in Vietnamese', () => {
   it('keeps another commune\'s speakers out of sight, in the pages and through the API', async () => {
     const { page, errors, close } = await operator()
     await open(page, 'Cụm loa', 'speakers')
-    await expect.poll(async () => await page.locator('[data-node]').count()).toBe(3)
+    await expect.poll(async () => await page.locator('#node-list [data-node]').count()).toBe(3)
     expect(await page.locator(`[data-node="${ids.nodeB1 ?? ''}"]`).count()).toBe(0)
     expect(await page.content()).not.toContain('Loa B1')
+    // The map draws the three speakers even without internet for its tiles (this machine has none).
+    await expect.poll(async () => await page.locator('#node-map path[data-node]').count(), { timeout: 10_000 }).toBe(3)
     await shot(page, '04-cum-loa')
     // The same session, asking the API directly for the other commune's node and zone.
     const answers = await page.evaluate(async ([node, zone]) => {
@@ -154,7 +156,7 @@ describe('the panel in a browser, at 360 px, in Vietnamese', () => {
     await open(op.page, 'Lịch phát', 'schedules')
     await op.page.getByRole('button', { name: /Thêm lịch/ }).click()
     await op.page.getByLabel('Tên lịch').fill('Bản tin sáng chiều')
-    await op.page.getByLabel('Nội dung phát').selectOption({ label: /ban-tin-sang/ as unknown as string })
+    await op.page.getByLabel('Nội dung phát').selectOption({ index: 1 })
     await op.page.getByLabel('Thôn Đông A').check()
     for (const d of ['T2', 'T3', 'T4', 'T5', 'T6', 'T7']) await op.page.getByLabel(d, { exact: true }).check()
     const times = op.page.getByLabel('Giờ phát')
@@ -193,6 +195,47 @@ describe('the panel in a browser, at 360 px, in Vietnamese', () => {
     await shot(op.page, '09-gio-yen-tinh')
     expect(await op.page.locator('[data-schedule]').count()).toBe(1)
     await op.close()
+  }, 60_000)
+
+  it('speaks live from the browser\'s microphone to the commune\'s speakers', async () => {
+    const op = await operator()
+    await open(op.page, 'Phát trực tiếp', 'live')
+    await op.page.getByLabel('Thôn Đông A').check()
+    await op.page.getByRole('button', { name: 'Bắt đầu phát' }).click()
+    const state = op.page.locator('.live-state')
+    await expect.poll(async () => await state.getAttribute('data-state'), { timeout: 15_000 }).toBe('on-air')
+    await new Promise(resolve => setTimeout(resolve, 1500))
+    await shot(op.page, '10-phat-truc-tiep')
+    await op.page.getByRole('button', { name: 'Kết thúc' }).click()
+    await expect.poll(async () => await state.getAttribute('data-state'), { timeout: 15_000 }).toBe('ended')
+    const live = await waitFor(async () => {
+      const items = (await admin.call('GET', '/api/v1/broadcasts')).json<{ items: Array<{ source?: { kind: string }, state: string, delivery: Array<{ status: string }> }> }>().items
+      return items.find(b => b.source?.kind === 'live' && b.state !== 'playing')
+    }, 15_000, 'the live broadcast to end')
+    expect(live.state).toBe('completed')
+    expect(live.delivery.filter(d => d.status === 'completed')).toHaveLength(3)
+    expect(op.errors).toEqual([])
+    await op.close()
+  }, 60_000)
+
+  it('shows the other main pages without errors, at phone width, for the screenshots', async () => {
+    const { context, page, errors } = await phone(browser, base)
+    await signIn(page, 'quantri', PASSWORD)
+    for (const [name, hash, file] of [
+      ['Khu vực', 'zones', '11-khu-vuc'], ['Bản tin', 'broadcasts', '12-ban-tin'], ['Khẩn cấp', 'emergency', '13-khan-cap'],
+      ['Báo cáo', 'reports', '14-bao-cao'], ['Người dùng', 'users', '15-nguoi-dung'], ['Nhật ký', 'audit', '16-nhat-ky']
+    ] as const) {
+      await open(page, name, hash)
+      await expect.poll(async () => await page.locator('h1').count()).toBeGreaterThan(0)
+      await page.waitForLoadState('networkidle')
+      expect(await page.evaluate('document.documentElement.scrollWidth'), hash).toBeLessThanOrEqual(360)
+      await shot(page, file)
+    }
+    // English by the switch.
+    await page.locator('#lang').click()
+    await expect.poll(async () => await page.locator('h1').first().textContent()).toBe('Audit log')
+    expect(errors).toEqual([])
+    await context.close()
   }, 60_000)
 
   it('left an audit entry for every change made through the panel', async () => {

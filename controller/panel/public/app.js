@@ -17,6 +17,7 @@ const NAV = [
 const PUBLIC = new Set(['login', 'setup'])
 let me = null
 let pageOff = []
+let visits = 0
 
 const $ = id => document.getElementById(id)
 
@@ -49,6 +50,7 @@ function renderChrome () {
 }
 
 async function show () {
+  const visit = ++visits
   for (const off of pageOff) off()
   pageOff = []
   const route = routeOf()
@@ -65,6 +67,7 @@ async function show () {
     clear(main).append(h('p', {}, `#/${route.name}?`))
     return
   }
+  if (visit !== visits) return // the user moved on while the module loaded
   const strings = mod.strings ?? { vi: {}, en: {} }
   const ctx = {
     api, upload, me, can, toast, h, clear, svg, params: route.params, rest: route.rest,
@@ -82,10 +85,13 @@ async function show () {
     signedIn: async () => { await loadMe(); location.hash = '#/' },
     lang
   }
-  clear(main)
+  // Each visit renders into its own element: a page still loading when the user moves on fills a detached
+  // element, never the next page.
+  const root = h('div', { class: 'page', dataset: { page: route.name } })
+  clear(main).append(root)
   document.title = `${translate(COMMON, route.name) ?? ''} · Loa`
   try {
-    await mod.render(main, ctx)
+    await mod.render(root, ctx)
   } catch (err) {
     ctx.fail(err)
   }

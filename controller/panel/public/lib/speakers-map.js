@@ -27,10 +27,11 @@ export function leafletCss () {
 /**
  * A map in `el`. tilesUrl '' means no base layer. onTiles(ok) tells whether the base tiles load (false at once
  * when there is no tile server, after a tile error, or when none loaded within a few seconds).
- * Returns { update(nodes, look), remove() }; look = { color(n), popup(n) → HTMLElement, label(n) }.
+ * Returns { update(nodes, look), remove() }, or null if el left the page while Leaflet's CSS loaded; look = { color(n), popup(n) → HTMLElement, label(n) }.
  */
 export async function createMap (el, { tilesUrl, onTiles }) {
   await leafletCss()
+  if (!el.isConnected) return null // the user left the page meanwhile
   const map = L.map(el, { zoomControl: true, attributionControl: true, center: [16, 106], zoom: 5 })
   map.attributionControl.setPrefix(false)
   let timer
