@@ -6,6 +6,7 @@ const TEXT: Record<Permission, { en: string, vi: string }> = {
   'media.approve': { en: 'approve media', vi: 'duyệt tệp âm thanh' },
   'broadcast.start': { en: 'start or stop broadcasts', vi: 'phát hoặc dừng bản tin' },
   'schedule.write': { en: 'change schedules', vi: 'sửa lịch phát' },
+  'relay.start': { en: 'relay an outside stream', vi: 'tiếp sóng luồng bên ngoài' },
   'emergency.start': { en: 'start an emergency broadcast', vi: 'phát cảnh báo khẩn cấp' },
   'node.volume': { en: 'change a speaker\'s volume', vi: 'chỉnh âm lượng cụm loa' },
   'fleet.manage': { en: 'manage zones and speakers', vi: 'quản lý khu vực và cụm loa' },

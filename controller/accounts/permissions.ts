@@ -12,6 +12,8 @@ export const PERMISSIONS = {
   /** Play now, live voice, relay, stop a broadcast. */
   'broadcast.start': ['admin', 'approver', 'operator'],
   'schedule.write': ['admin', 'approver', 'operator'],
+  /** Relay an outside stream: content no one approved, so only those who approve content. */
+  'relay.start': ['admin', 'approver'],
   'emergency.start': ['admin', 'approver', 'operator'],
   /** A node's volume. */
   'node.volume': ['admin', 'approver', 'operator'],

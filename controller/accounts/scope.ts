@@ -65,6 +65,17 @@ export class Scope {
     return n !== undefined && this.zones.has(n.zoneId)
   }
 
+  /** Made in this area or below: what the principal may approve, reject or delete (seeing reaches further). */
+  ownsMedia (m: Pick<MediaRecord, 'areaId'>): boolean {
+    return this.all || (m.areaId !== null && m.areaId !== undefined && this.areas.has(m.areaId))
+  }
+
+  /** The areas an audit entry about these targets belongs to: their zones', the targeted nodes' zones', and above. */
+  areasOfTargets (t: { zones: readonly string[], nodes: readonly string[] }): string[] {
+    const zones = [...t.zones, ...t.nodes.map(id => this.db.nodes.find(n => n.id === id)?.zoneId).filter((z): z is string => z !== undefined)]
+    return this.areasOfZones(zones)
+  }
+
   media (m: Pick<MediaRecord, 'areaId'>): boolean {
     if (this.all) return true
     const a = m.areaId ?? null

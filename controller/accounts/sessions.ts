@@ -41,6 +41,9 @@ function positive (name: string, value: number, integer: boolean): number {
   return value
 }
 
+/** Sessions one user may have at once (phones, office PCs); the oldest goes first. */
+const PER_USER_MAX = 20
+
 export class Sessions {
   readonly #idleMs: number
   readonly #absoluteMs: number
@@ -59,6 +62,9 @@ export class Sessions {
   create (userId: string): Session {
     const now = this.#now()
     this.#pruneOld(now)
+    // One user signing in again and again drops their own oldest sessions, never everyone else's.
+    const own = [...this.#byKey].filter(([, s]) => s.userId === userId)
+    for (const [key] of own.slice(0, Math.max(0, own.length - PER_USER_MAX + 1))) this.#byKey.delete(key)
     while (this.#byKey.size >= this.#max) {
       const oldest = this.#byKey.keys().next()
       if (oldest.done === true) break

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { generateSecret, hashSecret, verifySecret } from '../auth/secrets.js'
 import { apiError } from '../errors.js'
 import { Sessions, type Session } from '../accounts/sessions.js'
-import { LoginLimiter } from '../accounts/login-limiter.js'
+import { LoginGuard } from '../accounts/login-guard.js'
 import { can, type Permission } from '../accounts/permissions.js'
 import { Scope, type Principal } from '../accounts/scope.js'
 import { readCookie, sessionCookie } from '../accounts/cookies.js'
@@ -18,7 +18,7 @@ declare module 'fastify' {
     /** The one-time code that creates the first admin in the panel, to be printed once; undefined once used. */
     setupCode: string | undefined
     sessions: Sessions
-    loginLimiter: LoginLimiter
+    loginGuard: LoginGuard
     audit: AuditLog
     /**
      * The onRequest hook of the API scope. It is registered inside the `/api/v1` plugin, not matched on the raw
@@ -42,6 +42,10 @@ declare module 'fastify' {
     /** No authentication: login, first-admin setup. */
     public?: boolean
   }
+}
+
+function originHost (origin: string): string | undefined {
+  try { return new URL(origin).host } catch { return undefined }
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
@@ -71,7 +75,7 @@ export default fp(async (app: FastifyInstance) => {
   app.decorate('setupCode', await bootstrapAdmin(app.store, app.config, audit, app.log))
   const sessions = new Sessions()
   app.decorate('sessions', sessions)
-  app.decorate('loginLimiter', new LoginLimiter())
+  app.decorate('loginGuard', new LoginGuard())
 
   const fromBearer = (header: string): Principal => {
     const m = /^Bearer\s+(\S+)$/i.exec(header)
@@ -119,8 +123,9 @@ export default fp(async (app: FastifyInstance) => {
     const token = req.headers['x-csrf-token']
     if (!sessions.checkCsrf(session, typeof token === 'string' ? token : undefined)) throw apiError('CSRF_FAILED')
     // Defence in depth: a browser always says where a cross-site request comes from.
+    // The host only: behind a TLS proxy the controller sees http while the page's origin says https.
     const origin = req.headers.origin
-    if (origin !== undefined && origin !== `${req.protocol}://${req.host}`) throw apiError('CSRF_FAILED')
+    if (origin !== undefined && originHost(origin) !== req.headers.host) throw apiError('CSRF_FAILED')
   }
 
   app.decorate('requirePermission', (permission: Permission) => async (req: FastifyRequest) => {

@@ -32,7 +32,7 @@ export function weakPassword (password: string, username: string): void {
  * rate-limited per username and per address; an unknown username costs the same time as a wrong password.
  */
 const auth: FastifyPluginAsyncTypebox = async app => {
-  const { store, sessions, loginLimiter } = app
+  const { store, sessions, loginGuard } = app
   const permissionsOf = (user: UserRecord): string[] => (Object.keys(PERMISSIONS) as Permission[]).filter(p => can(user.role, p))
   const settings = { mapTilesUrl: app.config.mapTilesUrl, timeZone: app.config.timeZone, quietStart: app.config.quietStart, quietEnd: app.config.quietEnd }
   const signIn = async (user: UserRecord, req: Parameters<typeof app.sessionCookie>[1], reply: Parameters<typeof app.sessionCookie>[0]): Promise<Static<typeof Me>> => {
@@ -55,10 +55,10 @@ const auth: FastifyPluginAsyncTypebox = async app => {
     }
   }, async (req, reply) => {
     if (store.data.users.length > 0) throw apiError('SETUP_DONE')
-    const retry = loginLimiter.check('#setup', req.ip)
-    if (retry !== null) { reply.header('retry-after', String(retry)); throw apiError('LOGIN_RATE_LIMITED', { seconds: retry }) }
+    const tries = loginGuard.other('setup', req.ip)
+    if (tries.wait !== null) { reply.header('retry-after', String(tries.wait)); throw apiError('LOGIN_RATE_LIMITED', { seconds: tries.wait }) }
     if (!verifySecret(normaliseSetupCode(req.body.code), store.data.auth.setupCodeHash)) {
-      loginLimiter.failed('#setup', req.ip)
+      tries.failed()
       throw apiError('SETUP_CODE_INVALID')
     }
     const username = req.body.username.toLowerCase()
@@ -88,20 +88,23 @@ const auth: FastifyPluginAsyncTypebox = async app => {
     }
   }, async (req, reply) => {
     const username = req.body.username.trim().toLowerCase()
-    const retry = loginLimiter.check(username, req.ip)
+    const retry = loginGuard.begin(username, req.ip)
     if (retry !== null) {
       reply.header('retry-after', String(retry))
       throw apiError('LOGIN_RATE_LIMITED', { seconds: retry })
     }
     const user = store.data.users.find(u => u.username === username)
-    const ok = user === undefined || user.disabled ? await verifyAgainstDummy(req.body.password) : await verifyPassword(req.body.password, user.passwordHash)
+    let ok = false
+    try {
+      ok = user === undefined || user.disabled ? await verifyAgainstDummy(req.body.password) : await verifyPassword(req.body.password, user.passwordHash)
+    } finally {
+      loginGuard.end(username, req.ip, ok && user !== undefined)
+    }
     if (!ok || user === undefined) {
-      loginLimiter.failed(username, req.ip)
       req.principal = { kind: 'user', id: user?.id ?? '-', name: username.slice(0, 64), role: user?.role ?? 'viewer', areaId: user?.areaId ?? null }
       await req.audited({ action: 'user.login_failed', target: user === undefined ? null : { kind: 'user', id: user.id, name: user.username }, before: null, after: null })
       throw apiError('LOGIN_FAILED')
     }
-    loginLimiter.succeeded(username, req.ip)
     const rehash = needsRehash(user.passwordHash) ? await hashPassword(req.body.password) : undefined
     const at = new Date().toISOString()
     await store.update(db => {
@@ -146,7 +149,11 @@ const auth: FastifyPluginAsyncTypebox = async app => {
   }, async (req, reply) => {
     const user = store.data.users.find(u => u.id === req.principal.id)
     if (user === undefined) throw apiError('USER_NOT_FOUND', { id: req.principal.id })
+    const tries = loginGuard.other('password', user.id)
+    if (tries.wait !== null) { reply.header('retry-after', String(tries.wait)); throw apiError('LOGIN_RATE_LIMITED', { seconds: tries.wait }) }
+    tries.failed()
     if (!await verifyPassword(req.body.current, user.passwordHash)) throw apiError('PASSWORD_WRONG')
+    tries.succeeded()
     weakPassword(req.body.password, user.username)
     const hash = await hashPassword(req.body.password)
     await store.update(db => {

@@ -71,7 +71,7 @@ const broadcasts: FastifyPluginAsyncTypebox = async app => {
       priority, onInterrupt, maxWaitMs: maxWaitS * 1000, nodeZones: nodeZones(store.data, nodeIds), quietOverride
     })
     req.log.info({ broadcast: b.id, mediaId, nodes: nodeIds.length }, 'broadcast started')
-    await req.audited({ action: 'broadcast.start', target: { kind: 'broadcast', id: b.id, name: media.name }, before: null, after: { mediaId, targets, priority, quietOverride: quietOverride ?? null }, areas: scope.areasOfZones(targets.zones) })
+    await req.audited({ action: 'broadcast.start', target: { kind: 'broadcast', id: b.id, name: media.name }, before: null, after: { mediaId, targets, priority, quietOverride: quietOverride ?? null }, areas: scope.areasOfTargets(targets) })
     return await reply.status(201).send(b.snapshot())
   })
 
@@ -115,7 +115,7 @@ const broadcasts: FastifyPluginAsyncTypebox = async app => {
     if (engine.get(record.id) === undefined || record.endedAt !== null) {
       throw apiError('BROADCAST_ENDED', { id: record.id, state: record.state })
     }
-    await req.audited({ action: 'broadcast.stop', target: { kind: 'broadcast', id: record.id, name: record.mediaId }, before: { state: record.state }, after: { state: 'stopped' }, areas: scope.areasOfZones(record.targets.zones) })
+    await req.audited({ action: 'broadcast.stop', target: { kind: 'broadcast', id: record.id, name: record.mediaId }, before: { state: record.state }, after: { state: 'stopped' }, areas: scope.areasOfTargets(record.targets) })
     return await engine.stop(record.id, `stopped by ${req.principal.name}`) ?? await find(scope, record.id)
   })
 }

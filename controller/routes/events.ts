@@ -21,21 +21,38 @@ const events: FastifyPluginAsyncTypebox = async app => {
     schema: { tags: ['system'], summary: 'Live status as Server-Sent Events (node, broadcast)', hide: false }
   }, async (req, reply) => {
     const principal = req.principal
+    const sessionId = req.session?.id
     const res = reply.raw
+    // What this stream may see, worked out again only when the store has changed (not per event).
+    let seen: { data: unknown, scope: Scope } | undefined
+    const scope = (): Scope => {
+      if (seen?.data !== app.store.data) seen = { data: app.store.data, scope: new Scope(app.store.data, principal) }
+      return seen.scope
+    }
+    /** A stream of a session that ended (logout, disabled, deleted, new password) closes. */
+    const valid = (): boolean => {
+      if (sessionId === undefined) return true
+      const s = app.sessions.get(sessionId)
+      const u = app.store.data.users.find(x => x.id === principal.id)
+      return s !== undefined && u !== undefined && !u.disabled && u.role === principal.role && u.areaId === principal.areaId
+    }
     reply.hijack()
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' })
-    const send = (event: string, data: unknown): void => { res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`) }
+    const send = (event: string, data: unknown): void => {
+      if (!valid()) { res.end(); return }
+      res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
+    }
     const onNode = (id: string, live: NodeLive): void => {
-      if (!new Scope(app.store.data, principal).node(id)) return
+      if (!scope().node(id)) return
       send('node', { id, online: live.online, playing: live.playing, lastSeen: live.lastSeen === null ? null : new Date(live.lastSeen).toISOString() })
     }
     const onBroadcast = (r: BroadcastRecord): void => {
-      if (!new Scope(app.store.data, principal).targets(r.targets)) return
+      if (!scope().targets(r.targets)) return
       send('broadcast', { id: r.id, state: r.state, endReason: r.endReason, targets: r.targets, origin: r.origin })
     }
     app.changes.on('node', onNode)
     app.changes.on('broadcast', onBroadcast)
-    const beat = setInterval(() => res.write(': beat\n\n'), HEARTBEAT_MS)
+    const beat = setInterval(() => { if (valid()) res.write(': beat\n\n'); else res.end() }, HEARTBEAT_MS)
     open.add(res)
     const close = (): void => {
       clearInterval(beat)

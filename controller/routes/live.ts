@@ -99,7 +99,7 @@ const live: FastifyPluginAsyncTypebox = async app => {
         priority, onInterrupt: p.onInterrupt ?? 'resume', maxWaitMs: config.liveMaxS * 1000, durationMs: config.liveMaxS * 1000, quietOverride
       })
       app.log.info({ broadcast: b.id, by, format, nodes: b.req.nodeIds.length }, 'live broadcast started')
-      const entry = { action: 'live.start', target: { kind: 'broadcast', id: b.id, name: 'live' }, before: null, after: { format, targets: b.req.targets, priority }, areas: scope.areasOfZones(b.req.targets.zones) }
+      const entry = { action: 'live.start', target: { kind: 'broadcast', id: b.id, name: 'live' }, before: null, after: { format, targets: b.req.targets, priority }, areas: scope.areasOfTargets(b.req.targets) }
       if (audited !== undefined) await audited(entry)
       else await app.audit.record({ ...entry, actor: { kind: who.kind, id: who.id, name: who.name, role: who.role } }).catch(err => app.log.error({ err }, 'audit: could not record a live start'))
       return { b, input }

@@ -49,6 +49,12 @@ const media: FastifyPluginAsyncTypebox = async app => {
     if (m === undefined || !scope.media(m)) throw apiError('MEDIA_NOT_FOUND', { id })
     return m
   }
+  /** A province's bulletin is seen by every commune, but only the province decides on it or deletes it. */
+  const owned = (scope: Scope, id: string): MediaRecord => {
+    const m = find(scope, id)
+    if (!scope.ownsMedia(m)) throw apiError('MEDIA_NOT_FOUND', { id })
+    return m
+  }
 
   app.get('/media', {
     schema: {
@@ -101,7 +107,7 @@ const media: FastifyPluginAsyncTypebox = async app => {
       ...approve,
       schema: { tags, security: secured, summary: verb === 'approve' ? 'Approve an item so it may be played and scheduled' : 'Reject an item (with a note saying why)', params: IdParams, body: Decision, response: { 200: Media, 404: ErrorResponse } }
     }, async req => {
-      const before = find(req.scope(), req.params.id)
+      const before = owned(req.scope(), req.params.id)
       const after = await store.update(db => {
         const m = db.media.find(x => x.id === before.id)
         if (m === undefined) throw apiError('MEDIA_NOT_FOUND', { id: before.id })
@@ -117,11 +123,13 @@ const media: FastifyPluginAsyncTypebox = async app => {
     ...write,
     schema: { tags, security: secured, summary: 'Delete media (refused while it is playing)', params: IdParams, response: { 204: Type.Null(), 404: ErrorResponse, 409: ErrorResponse } }
   }, async (req, reply) => {
-    const m = find(req.scope(), req.params.id)
+    const scope = req.scope()
+    const m = owned(scope, req.params.id)
     const playing = engine.broadcastUsingMedia(m.id)
     if (playing !== undefined) throw apiError('MEDIA_IN_USE', { id: m.id, session: playing.id })
     const schedule = store.data.schedules.find(s => s.spec.playlist.includes(m.id))
-    if (schedule !== undefined) throw apiError('MEDIA_USED_BY_SCHEDULE', { id: m.id, name: schedule.spec.name })
+    // Another area's schedule is not named to this user.
+    if (schedule !== undefined) throw apiError('MEDIA_USED_BY_SCHEDULE', { id: m.id, name: scope.schedule(schedule) ? schedule.spec.name : '…' })
     await store.update(db => { db.media = db.media.filter(x => x.id !== m.id) })
     await library.remove(m)
     await auditMedia(req, 'media.delete', m, null)

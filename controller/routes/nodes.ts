@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { apiError } from '../errors.js'
 import { generateSecret, hashSecret } from '../auth/secrets.js'
 import { ErrorResponse, IdParams, Name, newId, secured } from './common.js'
-import { LocationSchema, type NodeRecord } from '../store/schema.js'
+import { LocationSchema, type Db, type NodeRecord } from '../store/schema.js'
 import { nodeView, NodeView } from './node-view.js'
 import type { Scope } from '../accounts/scope.js'
 import type { FastifyRequest } from 'fastify'
@@ -48,10 +48,15 @@ const nodes: FastifyPluginAsyncTypebox = async app => {
     const n = (after ?? before) as NodeRecord
     const { secretHash: _b, ...b } = before ?? { secretHash: '' }
     const { secretHash: _a, ...a } = after ?? { secretHash: '' }
-    await req.audited({ action, target: { kind: 'node', id: n.id, name: n.name }, before: before === null ? null : b, after: after === null ? null : a, areas: req.scope().areasOfZones([n.zoneId]) })
+    await req.audited({ action, target: { kind: 'node', id: n.id, name: n.name }, before: before === null ? null : b, after: after === null ? null : a, areas: req.scope().areasOfZones([before?.zoneId, after?.zoneId].filter((z): z is string => z !== undefined)) })
   }
-  const nameMustBeFree = (name: string, except?: string): void => {
-    if (store.data.nodes.some(n => n.id !== except && n.name === name)) throw apiError('NODE_NAME_TAKEN', { name })
+  /** Names are unique within an area (commune), like zone names: "Loa chợ" exists in many communes. */
+  const clash = (db: Readonly<Db>, name: string, zoneId: string, except?: string): boolean => {
+    const area = (z: string): string | undefined => db.zones.find(x => x.id === z)?.areaId
+    return db.nodes.some(n => n.id !== except && n.name === name && area(n.zoneId) === area(zoneId))
+  }
+  const nameMustBeFree = (name: string, zoneId: string, except?: string): void => {
+    if (clash(store.data, name, zoneId, except)) throw apiError('NODE_NAME_TAKEN', { name })
   }
   const view = (n: NodeRecord): NodeView => nodeView(n, presence.get(n.id), engine.broadcastOfNode(n.id)?.id ?? null)
   const credentials = (username: string, password: string): Type.Static<typeof Credentials> =>
@@ -75,7 +80,7 @@ const nodes: FastifyPluginAsyncTypebox = async app => {
   }, async (req, reply) => {
     const name = req.body.name.trim()
     zoneMustExist(req.scope(), req.body.zoneId)
-    nameMustBeFree(name)
+    nameMustBeFree(name, req.body.zoneId)
     const password = generateSecret()
     const node: NodeRecord = {
       id: newId('n'), name, zoneId: req.body.zoneId, location: req.body.location ?? null,
@@ -83,7 +88,7 @@ const nodes: FastifyPluginAsyncTypebox = async app => {
     }
     await store.update(db => {
       if (!db.zones.some(z => z.id === node.zoneId)) throw apiError('ZONE_NOT_FOUND', { id: node.zoneId })
-      if (db.nodes.some(n => n.name === name)) throw apiError('NODE_NAME_TAKEN', { name })
+      if (clash(db, name, node.zoneId)) throw apiError('NODE_NAME_TAKEN', { name })
       db.nodes.push(node)
     })
     req.log.info({ nodeId: node.id, zoneId: node.zoneId }, 'node provisioned')
@@ -102,13 +107,13 @@ const nodes: FastifyPluginAsyncTypebox = async app => {
     const before = find(req.scope(), req.params.id)
     const { name, zoneId, location } = req.body
     if (zoneId !== undefined) zoneMustExist(req.scope(), zoneId)
-    if (name !== undefined) nameMustBeFree(name.trim(), req.params.id)
+    if (name !== undefined || zoneId !== undefined) nameMustBeFree((name ?? before.name).trim(), zoneId ?? before.zoneId, req.params.id)
     const node = await store.update(db => {
       const n = db.nodes.find(n => n.id === req.params.id)
       if (n === undefined) throw apiError('NODE_NOT_FOUND', { id: req.params.id })
       // Checked again inside the update, against concurrent requests.
       if (zoneId !== undefined && !db.zones.some(z => z.id === zoneId)) throw apiError('ZONE_NOT_FOUND', { id: zoneId })
-      if (name !== undefined && db.nodes.some(x => x.id !== n.id && x.name === name.trim())) throw apiError('NODE_NAME_TAKEN', { name })
+      if ((name !== undefined || zoneId !== undefined) && clash(db, (name ?? n.name).trim(), zoneId ?? n.zoneId, n.id)) throw apiError('NODE_NAME_TAKEN', { name: name ?? n.name })
       if (name !== undefined) n.name = name.trim()
       if (zoneId !== undefined) n.zoneId = zoneId
       if (location !== undefined) n.location = location

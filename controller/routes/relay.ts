@@ -23,7 +23,7 @@ const Body = Type.Object({
 /** Relay an external stream now, for a duration; schedules relay with `relay` in their spec. */
 const relay: FastifyPluginAsyncTypebox = async app => {
   app.post('/relay', {
-    preHandler: app.requirePermission('broadcast.start'),
+    preHandler: app.requirePermission('relay.start'),
     schema: {
       tags: ['broadcasts'], security: secured, summary: 'Relay an external radio stream now, for a duration',
       body: Body, response: { 201: BroadcastView, 400: ErrorResponse, 404: ErrorResponse, 422: ErrorResponse }
@@ -39,7 +39,7 @@ const relay: FastifyPluginAsyncTypebox = async app => {
       targets, onInterrupt: req.body.onInterrupt ?? 'resume',
       maxWaitMs: (req.body.maxWaitS ?? 300) * 1000, quietOverride, volume: req.body.volume
     })
-    await req.audited({ action: 'relay.start', target: { kind: 'broadcast', id: b.id, name: 'relay' }, before: null, after: { url: b.req.source?.url, durationS: req.body.durationS, targets, priority }, areas: scope.areasOfZones(targets.zones) })
+    await req.audited({ action: 'relay.start', target: { kind: 'broadcast', id: b.id, name: 'relay' }, before: null, after: { url: b.req.source?.url, durationS: req.body.durationS, targets, priority }, areas: scope.areasOfTargets(targets) })
     return await reply.status(201).send(b.snapshot())
   })
 }

@@ -8,6 +8,9 @@ import { checkReferences, review } from '../scheduler/checks.js'
 import type { FastifyRequest } from 'fastify'
 import type { Scope } from '../accounts/scope.js'
 import { checkTargetsInScope, playableMedia } from './scope-check.js'
+import { can } from '../accounts/permissions.js'
+import { actionText } from '../accounts/action-text.js'
+import { redactUrl } from '../sources/relay.js'
 
 const tags = ['schedules']
 const Fire = Type.Object({ at: Type.String(), local: Type.String() })
@@ -43,17 +46,35 @@ const schedules: FastifyPluginAsyncTypebox = async app => {
   }
   const audit = async (req: FastifyRequest, action: string, before: Stored | null, after: Stored | null): Promise<void> => {
     const x = (after ?? before) as Stored
-    await req.audited({ action, target: { kind: 'schedule', id: x.id, name: x.spec.name }, before, after, areas: req.scope().areasOfZones(x.spec.targets.zones) })
+    const scope = req.scope()
+    const areas = [...new Set([before, after].flatMap(r => r === null ? [] : scope.areasOfTargets(r.spec.targets)))]
+    // The audit keeps a relay's address without its password or listener key.
+    const safe = (r: Stored | null): Stored | null => r === null || r.spec.relay === undefined ? r : { ...r, spec: { ...r.spec, relay: { ...r.spec.relay, url: redactUrl(r.spec.relay.url) } } }
+    await req.audited({ action, target: { kind: 'schedule', id: x.id, name: x.spec.name }, before: safe(before), after: safe(after), areas })
   }
+
+  /** A clash with another area's schedule is still shown (it decides who plays), but not whose it is. */
+  const visibleReview = (scope: Scope, r: ReturnType<typeof review>): ReturnType<typeof review> => ({
+    ...r,
+    conflicts: r.conflicts.map(c => {
+      const other = store.data.schedules.find(x => x.id === c.scheduleId)
+      return other !== undefined && scope.schedule(other) ? c : { ...c, scheduleId: '', scheduleName: '…' }
+    })
+  })
 
   /** Validates a body for saving; returns the full spec, its review, and the override to record. */
   function prepare (scope: Scope, body: ScheduleSpecInput, self?: string): { spec: ReturnType<typeof withDefaults>, r: ReturnType<typeof review>, override: Stored['quietOverride'] } {
     const spec = withDefaults(body)
     checkTargetsInScope(scope, spec.targets)
+    // A relayed stream is content nobody approved: only those who approve content may put one on the programme.
+    if (spec.relay !== undefined && !can(scope.principal.role, 'relay.start')) {
+      const text = actionText('relay.start')
+      throw apiError('FORBIDDEN', { role: scope.principal.role, action: text.en, actionVi: text.vi })
+    }
     checkReferences(store.data, spec, now())
     // Only approved content of the caller's area is put on the programme.
     for (const id of spec.playlist) playableMedia(store.data, scope, id)
-    const r = review(store.data, spec, self, quiet, now(), 10, config.timeZone)
+    const r = visibleReview(scope, review(store.data, spec, self, quiet, now(), 10, config.timeZone))
     if (r.quiet !== null && spec.quietOverride === undefined) {
       throw apiError('QUIET_HOURS', { detail: r.quiet.message, quiet: `${quiet.start}-${quiet.end}`, local: r.quiet.local })
     }
@@ -92,16 +113,19 @@ const schedules: FastifyPluginAsyncTypebox = async app => {
     }
   }, async req => {
     const spec = withDefaults(req.body)
-    checkTargetsInScope(req.scope(), spec.targets)
+    const scope = req.scope()
+    checkTargetsInScope(scope, spec.targets)
     checkReferences(store.data, spec)
-    return review(store.data, spec, req.query.id, quiet, now(), req.query.count, config.timeZone)
+    for (const id of spec.playlist) if (!scope.media(store.data.media.find(m => m.id === id) ?? { areaId: '-' })) throw apiError('MEDIA_NOT_FOUND', { id })
+    return visibleReview(scope, review(store.data, spec, req.query.id, quiet, now(), req.query.count, config.timeZone))
   })
 
   app.get('/schedules/:id', {
     schema: { tags, security: secured, summary: 'A schedule with its next fire times', params: IdParams, querystring: Count, response: { 200: Saved, 404: ErrorResponse } }
   }, async req => {
-    const s = find(req.scope(), req.params.id)
-    return { schedule: s, ...review(store.data, s.spec, s.id, quiet, now(), req.query.count, config.timeZone) }
+    const scope = req.scope()
+    const s = find(scope, req.params.id)
+    return { schedule: s, ...visibleReview(scope, review(store.data, s.spec, s.id, quiet, now(), req.query.count, config.timeZone)) }
   })
 
   app.put('/schedules/:id', {
@@ -144,7 +168,7 @@ const schedules: FastifyPluginAsyncTypebox = async app => {
       })
       scheduler.wake()
       await audit(req, `schedule.${action}`, before, saved)
-      return { schedule: saved, ...review(store.data, saved.spec, saved.id, quiet, now(), 10, config.timeZone) }
+      return { schedule: saved, ...visibleReview(req.scope(), review(store.data, saved.spec, saved.id, quiet, now(), 10, config.timeZone)) }
     })
   }
 

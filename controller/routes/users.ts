@@ -35,6 +35,15 @@ const users: FastifyPluginAsyncTypebox = async app => {
   const { store, sessions } = app
   const manage = { preHandler: app.requirePermission('users.manage') }
   const visible = (scope: Scope, u: UserRecord): boolean => scope.all || (u.areaId !== null && scope.area(u.areaId))
+  /**
+   * An admin of an area does not manage the other admins of that same area (no demoting or resetting a
+   * peer to act in their name): only an admin above them, or of the whole system, does.
+   */
+  const peerAdmin = (scope: Scope, role: string, areaId: string | null): boolean =>
+    !scope.all && role === 'admin' && areaId === scope.principal.areaId
+  const notPeer = (scope: Scope, role: string, areaId: string | null): void => {
+    if (peerAdmin(scope, role, areaId)) throw apiError('FORBIDDEN', { role: 'admin', action: 'manage another administrator of your own area', actionVi: 'quản lý quản trị viên khác cùng địa bàn' })
+  }
   const find = (scope: Scope, id: string): UserRecord => {
     const u = store.data.users.find(x => x.id === id)
     if (u === undefined || !visible(scope, u)) throw apiError('USER_NOT_FOUND', { id })
@@ -57,6 +66,7 @@ const users: FastifyPluginAsyncTypebox = async app => {
     const scope = req.scope()
     const username = req.body.username.toLowerCase()
     checkArea(scope, req.body.areaId)
+    notPeer(scope, req.body.role, req.body.areaId)
     weakPassword(req.body.password, username)
     if (store.data.users.some(u => u.username === username)) throw apiError('USERNAME_TAKEN', { username })
     const now = new Date().toISOString()
@@ -80,7 +90,10 @@ const users: FastifyPluginAsyncTypebox = async app => {
     const before = find(scope, req.params.id)
     const b = req.body
     const self = before.id === req.principal.id
-    if (self && (b.disabled === true || (b.role !== undefined && b.role !== before.role) || (b.areaId !== undefined && b.areaId !== before.areaId))) throw apiError('USER_SELF')
+    // One's own password changes only with the current one (POST /auth/password): a stolen session is not enough.
+    if (self && (b.disabled === true || b.password !== undefined || (b.role !== undefined && b.role !== before.role) || (b.areaId !== undefined && b.areaId !== before.areaId))) throw apiError('USER_SELF')
+    if (!self) notPeer(scope, before.role, before.areaId)
+    if (b.role !== undefined || b.areaId !== undefined) notPeer(scope, b.role ?? before.role, b.areaId === undefined ? before.areaId : b.areaId)
     if (b.areaId !== undefined) checkArea(scope, b.areaId)
     if (b.password !== undefined) weakPassword(b.password, before.username)
     const hash = b.password === undefined ? undefined : await hashPassword(b.password)
@@ -97,7 +110,7 @@ const users: FastifyPluginAsyncTypebox = async app => {
     })
     // A new password, a lock, or less power: the user's open sessions end now, not at their expiry.
     if (hash !== undefined || after.disabled || after.role !== before.role || after.areaId !== before.areaId) sessions.destroyUser(after.id)
-    await req.audited({ action: hash !== undefined ? 'user.update_password' : 'user.update', target: { kind: 'user', id: after.id, name: after.username }, before: userView(before), after: userView(after), areas: after.areaId === null ? [] : [after.areaId] })
+    await req.audited({ action: hash !== undefined ? 'user.update_password' : 'user.update', target: { kind: 'user', id: after.id, name: after.username }, before: userView(before), after: userView(after), areas: [before.areaId, after.areaId].filter((a): a is string => a !== null) })
     return userView(after)
   })
 
@@ -105,8 +118,10 @@ const users: FastifyPluginAsyncTypebox = async app => {
     ...manage,
     schema: { tags, summary: 'Delete a user', params: IdParams, response: { 204: Type.Null(), 404: ErrorResponse, 409: ErrorResponse } }
   }, async (req, reply) => {
-    const user = find(req.scope(), req.params.id)
+    const scope = req.scope()
+    const user = find(scope, req.params.id)
     if (user.id === req.principal.id) throw apiError('USER_SELF')
+    notPeer(scope, user.role, user.areaId)
     await store.update(db => { db.users = db.users.filter(u => u.id !== user.id) })
     sessions.destroyUser(user.id)
     await req.audited({ action: 'user.delete', target: { kind: 'user', id: user.id, name: user.username }, before: userView(user), after: null, areas: user.areaId === null ? [] : [user.areaId] })

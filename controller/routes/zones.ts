@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify'
 import { apiError } from '../errors.js'
 import { ErrorResponse, IdParams, Name, newId, secured } from './common.js'
 import type { ZoneRecord } from '../store/schema.js'
-import type { Scope } from '../accounts/scope.js'
+import { ancestors, type Scope } from '../accounts/scope.js'
 
 const Zone = Type.Object({ id: Type.String(), name: Type.String(), areaId: Type.Optional(Type.String()), createdAt: Type.String() })
 const ZoneBody = Type.Object({
@@ -36,7 +36,10 @@ const zones: FastifyPluginAsyncTypebox = async app => {
   }
   const audit = async (req: FastifyRequest, action: string, before: ZoneRecord | null, after: ZoneRecord | null): Promise<void> => {
     const z = (after ?? before) as ZoneRecord
-    await req.audited({ action, target: { kind: 'zone', id: z.id, name: z.name }, before, after, areas: req.scope().areasOfZones([z.id]) })
+    // Filed under the area it left as well as the one it is in.
+    const areas = new Set(req.scope().areasOfZones([z.id]))
+    for (const a of [before?.areaId, after?.areaId]) if (a !== undefined) for (const x of ancestors(app.store.data.areas, a)) areas.add(x)
+    await req.audited({ action, target: { kind: 'zone', id: z.id, name: z.name }, before, after, areas: [...areas] })
   }
 
   app.get('/zones', {
