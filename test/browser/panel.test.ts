@@ -246,6 +246,7 @@ describe('the panel in a browser, at 360 px, in Vietnamese', () => {
     expect(by('schedule.create', 'vanhanh')).toBe(1)
     expect(by('user.login', 'vanhanh')).toBeGreaterThanOrEqual(4)
     expect(by('user.login_failed', 'vanhanh')).toBe(1)
+    expect(by('live.start', 'vanhanh')).toBe(1)
     // The refused 04:00 schedule changed nothing, so it is not in the log as a change.
     expect(log.filter(e => e.action === 'schedule.create')).toHaveLength(1)
     await waitFor(() => true)

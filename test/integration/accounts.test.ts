@@ -146,6 +146,10 @@ describe('accounts, roles, areas, approval and audit', () => {
     ids.media = media.id
     const play = await op.call('POST', '/api/v1/broadcasts', { mediaId: media.id, zones: [ids.zoneA] })
     expect(play.json()).toMatchObject({ statusCode: 409, code: 'MEDIA_NOT_APPROVED' })
+    // The emergency button does not wait for approval; the audit says it was not approved.
+    const warning = await op.call('POST', '/api/v1/emergency', { mediaId: media.id, chime: false, repeat: 1 })
+    expect(warning.statusCode, warning.body).toBe(201)
+    changes.push('emergency.start')
     const schedule = { name: 'Bản tin sáng', playlist: [media.id], targets: { zones: [ids.zoneA], nodes: [] }, recurrence: { kind: 'weekly', days: [1, 2, 3, 4, 5, 6], times: ['05:00', '17:00'] } }
     expect((await op.call('POST', '/api/v1/schedules', schedule)).json()).toMatchObject({ code: 'MEDIA_NOT_APPROVED' })
     expect((await op.call('POST', `/api/v1/media/${media.id}/approve`, {})).json()).toMatchObject({ code: 'FORBIDDEN' })
@@ -239,6 +243,7 @@ describe('accounts, roles, areas, approval and audit', () => {
     expect(approve).toMatchObject({ actor: { name: 'duyet-a' }, target: { id: ids.media }, before: { approval: { state: 'pending' } }, after: { approval: { state: 'approved' } } })
     expect(Date.parse(approve?.at ?? '')).toBeGreaterThan(Date.now() - 60_000)
     expect(log.some(e => e.action === 'user.login_failed' && e.actor.name === 'xem-a')).toBe(true)
+    expect(log.find(e => e.action === 'emergency.start')).toMatchObject({ actor: { name: 'vanhanh-a' }, after: { mediaId: ids.media, approved: false } })
     // No secret reaches the log.
     expect(JSON.stringify(log)).not.toMatch(/scrypt\$|sha256:/)
     // Filter by action prefix, and by actor.
