@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readFile } from 'node:fs/promises'
+import { get } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import { startController, upload, type TestController } from '../helpers/controller.js'
+import { startController, upload, waitFor, type TestController } from '../helpers/controller.js'
 import { PASSWORD, login, sessionCookieOf, setupAdmin, type Browser } from '../helpers/accounts.js'
 import { ffmpeg, tempDir } from '../helpers/audio-fixtures.js'
 
@@ -219,6 +221,35 @@ describe('accounts, roles, areas, approval and audit', () => {
     const viewer = (await communeAdmin.call('GET', '/api/v1/users')).json<{ items: Array<{ id: string, username: string }> }>().items.find(u => u.username === 'xem-a')
     expect((await communeAdmin.call('PATCH', `/api/v1/users/${viewer?.id ?? ''}`, { displayName: 'Người xem xã A' })).statusCode).toBe(200)
     changes.push('user.update')
+  })
+
+  it('pushes live status to a signed-in page, only of its area, and closes the stream once the user signs out', async () => {
+    await c.app.listen({ host: '127.0.0.1', port: 0 })
+    const port = (c.app.server.address() as AddressInfo).port
+    const viewer = await login(c, 'duyet-a')
+    const events: string[] = []
+    const ended = new Promise<void>((resolve, reject) => {
+      const req = get({ host: '127.0.0.1', port, path: '/api/v1/events', headers: { cookie: `loa_session=${viewer.cookie}` } }, res => {
+        expect(res.headers['content-type']).toMatch(/text\/event-stream/)
+        res.setEncoding('utf8')
+        res.on('data', (d: string) => events.push(d))
+        res.on('end', () => resolve())
+      })
+      req.on('error', reject)
+    })
+    await waitFor(() => events.some(e => e.includes('event: hello')) ? true : undefined, 5000, 'the hello event')
+    // A broadcast in the other commune is not told; one in their own is.
+    const approved = (await admin.call('GET', '/api/v1/media?approval=approved')).json<{ items: Id[] }>().items[0]?.id ?? ''
+    await admin.call('POST', '/api/v1/broadcasts', { mediaId: approved, zones: [ids.zoneB] })
+    await admin.call('POST', '/api/v1/broadcasts', { mediaId: approved, zones: [ids.zoneA] })
+    changes.push('broadcast.start', 'broadcast.start')
+    await waitFor(() => events.some(e => e.includes(ids.zoneA ?? '-')) ? true : undefined, 5000, 'the broadcast event')
+    expect(events.join('')).not.toContain(ids.zoneB)
+    await viewer.call('POST', '/api/v1/auth/logout')
+    // The next event finds the session gone and closes the stream instead of sending it.
+    await admin.call('POST', '/api/v1/broadcasts', { mediaId: approved, zones: [ids.zoneA] })
+    changes.push('broadcast.start')
+    await ended
   })
 
   it('ends the sessions of a user who is disabled', async () => {
