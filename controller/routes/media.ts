@@ -7,6 +7,7 @@ import { MediaRecord as MediaSchema, TtsInfo, type MediaRecord } from '../store/
 import type { FastifyRequest } from 'fastify'
 import type { Scope } from '../accounts/scope.js'
 import { newMediaFields } from '../media/approval.js'
+import { byteRange } from './byte-range.js'
 
 const tags = ['media']
 const Media = Type.Object({
@@ -99,7 +100,15 @@ const media: FastifyPluginAsyncTypebox = async app => {
     schema: { tags, security: secured, summary: 'Download the encoded audio (Ogg Opus)', params: IdParams }
   }, async (req, reply) => {
     const m = find(req.scope(), req.params.id)
-    return await reply.type('audio/ogg').header('content-length', m.sizeBytes).send(createReadStream(library.filePath(m)))
+    // Ranges let the panel's preview player show the length and seek.
+    reply.type('audio/ogg').header('accept-ranges', 'bytes')
+    const range = byteRange(req.headers.range, m.sizeBytes)
+    if (range === 'unsatisfiable') return await reply.status(416).header('content-range', `bytes */${m.sizeBytes}`).send()
+    if (range === null) return await reply.header('content-length', m.sizeBytes).send(createReadStream(library.filePath(m)))
+    return await reply.status(206)
+      .header('content-range', `bytes ${range.start}-${range.end}/${m.sizeBytes}`)
+      .header('content-length', range.end - range.start + 1)
+      .send(createReadStream(library.filePath(m), { start: range.start, end: range.end }))
   })
 
   for (const [verb, state] of [['approve', 'approved'], ['reject', 'rejected']] as const) {
