@@ -27,7 +27,8 @@ export function leafletCss () {
 /**
  * A map in `el`. tilesUrl '' means no base layer. onTiles(ok) tells whether the base tiles load (false at once
  * when there is no tile server, after a tile error, or when none loaded within a few seconds).
- * Returns { update(nodes, look), remove() }, or null if el left the page while Leaflet's CSS loaded; look = { color(n), popup(n) → HTMLElement, label(n) }.
+ * Returns { update(nodes, look), pick(fn), draft(location), remove(), invalidate() }, or null if el left the page while
+ * Leaflet's CSS loaded; look = { color(n), popup(n) → HTMLElement, label(n) }.
  */
 export async function createMap (el, { tilesUrl, onTiles }) {
   await leafletCss()
@@ -82,6 +83,7 @@ export async function createMap (el, { tilesUrl, onTiles }) {
         path.setAttribute('role', 'button')
       }
     }
+    ring?.bringToFront()
     // Fit only when the set of places changes, not on every status change (the user may be looking around).
     const key = located.map(n => `${n.id}:${n.location.lat},${n.location.lon}`).sort().join('|')
     if (key !== fitted && located.length > 0) {
@@ -91,5 +93,35 @@ export async function createMap (el, { tilesUrl, onTiles }) {
     }
   }
 
-  return { update, remove, invalidate: () => map.invalidateSize() }
+  /**
+   * Choosing a place: while fn is set, a click (or tap) on the map calls fn({ lat, lon }) (rounded to 6 decimals,
+   * about 10 cm, and wrapped into -180..180). pick(null) ends it.
+   */
+  let picked = null
+  const round = v => Math.round(v * 1e6) / 1e6
+  const onClick = e => {
+    const p = e.latlng.wrap()
+    picked?.({ lat: round(p.lat), lon: round(p.lng) })
+  }
+  function pick (fn) {
+    picked = fn
+    map.off('click', onClick)
+    if (fn !== null) map.on('click', onClick)
+    el.classList.toggle('picking', fn !== null)
+  }
+
+  /** The place being chosen, as a hollow dashed ring over the map (not a node: no data-node), or none. */
+  let ring = null
+  function draft (location) {
+    if (location === null || location === undefined) { ring?.remove(); ring = null; return }
+    const at = [location.lat, location.lon]
+    if (ring === null) {
+      ring = L.circleMarker(at, { radius: 14, color: '#0b6e4f', weight: 3, dashArray: '4 4', fill: false, interactive: false }).addTo(map)
+      ring.getElement()?.setAttribute('data-draft', '')
+    } else ring.setLatLng(at)
+    ring.bringToFront()
+    if (!map.getBounds().contains(at)) map.panTo(at)
+  }
+
+  return { update, pick, draft, remove, invalidate: () => map.invalidateSize() }
 }

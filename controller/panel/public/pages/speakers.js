@@ -1,5 +1,8 @@
+import { createEditor, strings as editStrings } from '../lib/speaker-edit.js'
+
 export const strings = {
   vi: {
+    ...editStrings.vi,
     title: 'Cụm loa', list: 'Danh sách cụm loa', map: 'Bản đồ', empty: 'Chưa có cụm loa nào.', noZone: 'Không rõ khu vực',
     lastSeen: 'Lần cuối: {when}', neverSeen: 'Chưa kết nối lần nào', reported: 'Loa báo âm lượng: {v}', volume: 'Âm lượng', volumeNumber: 'Mức (0–100)',
     setVolume: 'Đặt âm lượng', volumeApplied: 'Đã đặt âm lượng {v} cho {name}; cụm loa đã xác nhận.',
@@ -12,9 +15,13 @@ export const strings = {
     bothCoords: 'Nhập cả vĩ độ và kinh độ, hoặc để trống cả hai.', created: 'Đã thêm cụm loa {name}', deleted: 'Đã xoá {name}',
     credsTitle: 'Thông tin kết nối của {name}', credsWarning: 'Hãy sao chép ngay! Mật khẩu chỉ hiện một lần này; sau khi đóng sẽ không xem lại được.',
     credUser: 'Tên đăng nhập MQTT', credPassword: 'Mật khẩu MQTT', credPort: 'Cổng MQTT', credWsPath: 'Đường dẫn WebSocket',
-    copy: 'Sao chép', copied: 'Đã sao chép', copyManual: 'Hãy chọn và sao chép bằng tay', credsDone: 'Tôi đã lưu, đóng lại'
+    credMqttUrl: 'Địa chỉ MQTT', credWsUrl: 'Địa chỉ MQTT qua WebSocket',
+    copy: 'Sao chép', copied: 'Đã sao chép', copyManual: 'Hãy chọn và sao chép bằng tay', credsDone: 'Tôi đã lưu, đóng lại',
+    renew: 'Cấp mật khẩu mới', renewConfirm: 'Cấp mật khẩu MQTT mới cho {name}?\n\nMật khẩu cũ hết hiệu lực ngay: cụm loa sẽ bị ngắt kết nối và chỉ kết nối lại được sau khi nhập mật khẩu mới vào thiết bị.',
+    renewed: 'Đã cấp mật khẩu mới cho {name}', renewedNote: 'Mật khẩu cũ đã hết hiệu lực: hãy nhập mật khẩu mới này vào cụm loa để nó kết nối lại.'
   },
   en: {
+    ...editStrings.en,
     title: 'Speakers', list: 'Speaker list', map: 'Map', empty: 'No speakers yet.', noZone: 'Unknown zone',
     lastSeen: 'Last seen: {when}', neverSeen: 'Never connected', reported: 'Reported volume: {v}', volume: 'Volume', volumeNumber: 'Level',
     setVolume: 'Set volume', volumeApplied: 'Volume {v} set on {name}; the speaker confirmed.',
@@ -27,7 +34,10 @@ export const strings = {
     bothCoords: 'Enter both latitude and longitude, or leave both empty.', created: 'Speaker {name} added', deleted: '{name} deleted',
     credsTitle: 'Connection details for {name}', credsWarning: 'Copy these now! The password is shown this once only; after closing it cannot be seen again.',
     credUser: 'MQTT username', credPassword: 'MQTT password', credPort: 'MQTT port', credWsPath: 'WebSocket path',
-    copy: 'Copy', copied: 'Copied', copyManual: 'Select and copy it by hand', credsDone: 'I saved them, close'
+    credMqttUrl: 'MQTT address', credWsUrl: 'MQTT over WebSocket address',
+    copy: 'Copy', copied: 'Copied', copyManual: 'Select and copy it by hand', credsDone: 'I saved them, close',
+    renew: 'New password', renewConfirm: 'Issue a new MQTT password for {name}?\n\nThe old password stops working at once: the speaker is disconnected and can only reconnect once the new password is entered in it.',
+    renewed: 'New password issued for {name}', renewedNote: 'The old password no longer works: enter this new one in the speaker so it reconnects.'
   }
 }
 
@@ -62,6 +72,13 @@ export async function render (root, ctx) {
   const mapEl = h('div', { class: 'map', id: 'node-map' })
   const credsBox = h('div', { id: 'credentials-box' })
   let map = null
+  const editor = createEditor(ctx, {
+    zones,
+    onSaved: node => {
+      nodes.set(node.id, node)
+      drawList()
+    }
+  })
 
   function volumeForm (n) {
     const range = h('input', { type: 'range', name: 'volume', min: 0, max: 100, step: 1, value: n.volume })
@@ -70,7 +87,7 @@ export async function render (root, ctx) {
     range.addEventListener('input', () => { num.value = range.value })
     num.addEventListener('input', () => { if (num.value !== '') range.value = num.value })
     const form = h('form', { class: 'vol' }, h('label', {}, t('volume'), range), h('label', {}, t('volumeNumber'), num),
-      h('div', { class: 'vol-actions' }, button, deleteButton(n)))
+      h('div', { class: 'vol-actions' }, button))
     form.addEventListener('submit', async e => {
       e.preventDefault()
       const v = Number(num.value)
@@ -89,7 +106,11 @@ export async function render (root, ctx) {
     return form
   }
 
-  const deleteButton = n => ctx.can('fleet.manage') ? h('button', { type: 'button', class: 'danger', onclick: () => remove(n) }, t('delete')) : null
+  /** Managing the speaker itself (fleet.manage): edit, new password, delete. */
+  const manageButtons = n => h('div', { class: 'row node-manage' },
+    h('button', { type: 'button', class: 'edit-node', onclick: () => editor.open(nodes.get(n.id) ?? n, rows.get(n.id)) }, t('edit')),
+    h('button', { type: 'button', class: 'renew-node', onclick: () => renew(nodes.get(n.id) ?? n) }, t('renew')),
+    h('button', { type: 'button', class: 'danger', onclick: () => remove(n) }, t('delete')))
 
   function row (n) {
     const li = h('li', { dataset: { node: n.id, online: String(n.online) } })
@@ -97,7 +118,7 @@ export async function render (root, ctx) {
     const line = h('div', { class: 'muted node-info' }, info(n))
     li.append(head, line)
     if (ctx.can('node.volume')) li.append(volumeForm(n))
-    else if (ctx.can('fleet.manage')) li.append(h('div', { class: 'row vol-actions' }, deleteButton(n)))
+    if (ctx.can('fleet.manage')) li.append(manageButtons(n))
     rows.set(n.id, { li, head, line })
     return li
   }
@@ -114,6 +135,7 @@ export async function render (root, ctx) {
   }
 
   function drawList () {
+    editor.close()
     rows.clear()
     const all = sorted()
     ctx.clear(list).append(...all.map(row))
@@ -143,11 +165,25 @@ export async function render (root, ctx) {
     } catch (err) { ctx.fail(err) }
   }
 
-  function credentialsCard (node, c) {
+  async function renew (n) {
+    if (!window.confirm(t('renewConfirm', { name: n.name }))) return
+    try {
+      const r = await api('POST', `/nodes/${encodeURIComponent(n.id)}/credentials`)
+      const node = nodes.get(n.id)
+      if (node !== undefined) Object.assign(node, r.node)
+      refreshRow(n.id)
+      ctx.toast(t('renewed', { name: r.node.name }), 'ok')
+      credentialsCard(r.node, r.credentials, true)
+    } catch (err) { ctx.fail(err) }
+  }
+
+  /** The one-time card with a node's MQTT details: after creating it, or after a new password (renewed). */
+  function credentialsCard (node, c, renewed = false) {
     const field = (key, value, name) => {
-      // The password is long: a wrapping text box shows all of it on a phone.
-      const input = name === 'password'
-        ? h('textarea', { readonly: true, rows: 2, value: String(value), dataset: { cred: name }, spellcheck: 'false' })
+      // The password and the addresses are long: a wrapping text box shows all of it on a phone.
+      const wide = ['password', 'mqttUrl', 'wsUrl'].includes(name)
+      const input = wide
+        ? h('textarea', { readonly: true, rows: name === 'password' ? 2 : 1, value: String(value), dataset: { cred: name }, spellcheck: 'false' })
         : h('input', { readonly: true, value: String(value), dataset: { cred: name }, autocomplete: 'off', spellcheck: 'false' })
       const copy = async () => {
         input.select()
@@ -159,15 +195,20 @@ export async function render (root, ctx) {
           ctx.toast(document.execCommand('copy') ? t('copied') : t('copyManual'), 'ok')
         }
       }
-      return h('div', { class: name === 'password' ? 'cred wide' : 'cred' }, h('label', {}, t(key), input), h('button', { type: 'button', onclick: copy }, t('copy')))
+      return h('div', { class: wide ? 'cred wide' : 'cred' }, h('label', {}, t(key), input), h('button', { type: 'button', onclick: copy }, t('copy')))
     }
     const card = h('section', { class: 'card creds', id: 'node-credentials', role: 'alertdialog', 'aria-labelledby': 'creds-title', tabindex: '-1' },
       h('h2', { id: 'creds-title' }, t('credsTitle', { name: node.name })),
       h('p', { class: 'error-box' }, t('credsWarning')),
+      renewed ? h('p', { class: 'renewed-note' }, t('renewedNote')) : null,
       field('credUser', c.username, 'username'), field('credPassword', c.password, 'password'),
+      // The API knows its ports, not the name the speakers reach it by: the address this panel was opened at.
+      field('credMqttUrl', `mqtt://${location.hostname}:${c.mqttPort}`, 'mqttUrl'),
+      field('credWsUrl', `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${c.wsPath}`, 'wsUrl'),
       field('credPort', c.mqttPort, 'mqttPort'), field('credWsPath', c.wsPath, 'wsPath'),
       h('button', { type: 'button', class: 'primary', onclick: () => ctx.clear(credsBox) }, t('credsDone')))
     ctx.clear(credsBox).append(card)
+    for (const box of card.querySelectorAll('textarea')) { box.style.height = 'auto'; box.style.height = `${box.scrollHeight + 2}px` }
     card.scrollIntoView({ block: 'start' })
     card.focus({ preventScroll: true })
   }
@@ -209,7 +250,7 @@ export async function render (root, ctx) {
     ctx.can('fleet.manage') ? addForm() : null,
     h('div', { class: 'two speakers' },
       h('section', { class: 'card' }, h('h2', {}, t('list')), list),
-      h('section', { class: 'card' }, h('h2', {}, t('map')), tilesNote, noneLocated, mapEl, noLocationTitle, noLocation))))
+      h('section', { class: 'card' }, h('h2', {}, t('map')), tilesNote, noneLocated, editor.note, mapEl, noLocationTitle, noLocation))))
 
   drawList()
   ctx.on('node', e => {
@@ -223,8 +264,10 @@ export async function render (root, ctx) {
     if (gone) return
     map = await createMap(mapEl, { tilesUrl: ctx.settings.mapTilesUrl ?? '', onTiles: ok => { tilesNote.hidden = ok } })
     drawMap()
+    editor.setMap(map)
   } catch (err) {
     console.warn('map', err)
+    editor.mapFailed()
     mapEl.replaceWith(h('p', { class: 'muted map-note' }, t('mapFailed')))
   }
 }
