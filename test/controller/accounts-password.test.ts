@@ -79,7 +79,8 @@ describe('hashPassword / verifyPassword', () => {
       `scrypt$15$8$1$${salt}$${key}=`,
       `scrypt$15$8$1$${salt}$${key}+`,
       `scrypt$15$8$1$!!!notbase64!!!$${key}`,
-      `scrypt$15$8$1$${salt}$${(key ?? '').slice(0, -1)}`,
+      // 41 characters can never be canonical base64url (43 is 32 bytes, 40 is 30): always malformed.
+      `scrypt$15$8$1$${salt}$${(key ?? '').slice(0, -2)}`,
       `scrypt$15$8$1$AAAA$${key}`, // 3-byte salt
       `scrypt$15$8$1$$${key}`,
       'sha256:' + 'ab'.repeat(32),
