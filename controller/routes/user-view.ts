@@ -17,8 +17,3 @@ export type UserView = Static<typeof UserView>
 export function userView (u: UserRecord): UserView {
   return { id: u.id, username: u.username, displayName: u.displayName, role: u.role, areaId: u.areaId, disabled: u.disabled, createdAt: u.createdAt, lastLoginAt: u.lastLoginAt }
 }
-
-/** What the audit keeps of a user: the view (the hash is redacted by the audit log anyway). */
-export function userAudit (u: UserRecord): UserView {
-  return userView(u)
-}
